@@ -1,0 +1,40 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testApp, Caller, type TestApp } from '../../test/support/app.ts';
+import { dialects, skipReason } from '../../test/support/stores.ts';
+
+for (const dialect of dialects) {
+  describe(`http app on ${dialect}`, async () => {
+    const skip = await skipReason(dialect);
+    let t: TestApp;
+    before(async () => {
+      if (!skip) t = await testApp(dialect);
+    });
+    after(async () => t?.dispose());
+
+    it('answers /healthz after a database round trip', { skip }, async () => {
+      const res = await new Caller(t.app).call('GET', '/healthz');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { status: 'ok' });
+    });
+
+    it('sends security headers', { skip }, async () => {
+      const res = await new Caller(t.app).call('GET', '/healthz');
+      assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    });
+
+    it('answers unknown API paths with problem+json 404', { skip }, async () => {
+      const res = await new Caller(t.app).call('GET', '/api/v1/nothing-here');
+      assert.equal(res.status, 404);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json');
+      assert.equal((res.body as { code: string }).code, 'not_found');
+    });
+
+    it('serves an OpenAPI 3.1 document', { skip }, async () => {
+      const res = await new Caller(t.app).call('GET', '/api/openapi.json');
+      assert.equal(res.status, 200);
+      assert.equal((res.body as { openapi: string }).openapi, '3.1.0');
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { existsSync } from 'node:fs';
+import { Problem, notFound } from '../core/errors.ts';
+import { ping } from '../store/store.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { authenticate, provideDeps, securityHeaders } from './middleware.ts';
+import { problemResponse, toProblemResponse, validationProblem } from './problems.ts';
+import { webAssets, webRoot } from './web.ts';
+import { accountRoutes } from '../accounts/routes.ts';
+import { groupRoutes } from '../groups/routes.ts';
+
+export const apiInfo = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Blossom API',
+    version: '1',
+    description: 'Organize without bosses. Errors are application/problem+json with a stable `code`.',
+  },
+} as const;
+
+/** One OpenAPIHono per capability area would work too; one API app keeps the hook in one place. */
+export function createApi(): OpenAPIHono<AppEnv> {
+  const api = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationProblem(result.error, result.target);
+    },
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'blossom_session',
+    description: 'Browser session; writes also need the X-CSRF-Token header from GET /api/v1/session.',
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'token', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Personal access token, made in account settings or with `blossom user token`.',
+  });
+  accountRoutes(api);
+  groupRoutes(api);
+  return api;
+}
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError((err, c) => toProblemResponse(err, c, deps.log));
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? problemResponse(notFound()) : c.text('Not found', 404)));
+
+  app.use('*', securityHeaders());
+  app.use('*', provideDeps(deps));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new Problem(413, 'body_too_large', 'The request body is larger than 64 KiB');
+      },
+    }),
+  );
+  app.use('/api/*', authenticate);
+
+  app.get('/healthz', async (c) => {
+    await ping(deps.store);
+    return c.json({ status: 'ok' });
+  });
+  app.route('/api/v1', createApi());
+  app.doc31('/api/openapi.json', apiInfo);
+
+  if (existsSync(webRoot)) app.route('/', webAssets());
+  return app;
+}

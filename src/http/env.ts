@@ -1,0 +1,32 @@
+import type { Store } from '../store/store.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../config.ts';
+import type { Actor, Ctx } from '../core/context.ts';
+import type { Logger } from '../core/log.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+  limiter: RateLimiter;
+}
+
+/** What middleware leaves on the request for the routes. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    actor: Actor | null;
+    /** Set when the actor came from a cookie session (so CSRF applies and logout has a target). */
+    sessionId: string | null;
+    csrfToken: string | null;
+    /** Salted hash of the caller's network prefix; never the address itself. */
+    networkKey: string;
+  };
+}
+
+export function ctxOf(c: { get<K extends keyof AppEnv['Variables']>(key: K): AppEnv['Variables'][K] }): Ctx {
+  const deps = c.get('deps');
+  return { db: deps.store.db, clock: deps.clock, config: deps.config, actor: c.get('actor') };
+}

@@ -1,0 +1,84 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { actorForAccessToken, actorForSession, sessionCookie } from '../accounts/authn.ts';
+import { Problem } from '../core/errors.ts';
+import { networkKey } from './rate-limit.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+
+export function provideDeps(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('deps', deps);
+    c.set('actor', null);
+    c.set('sessionId', null);
+    c.set('csrfToken', null);
+    let address = '0.0.0.0';
+    try {
+      address = getConnInfo(c).remote.address ?? address;
+    } catch {
+      // Requests made with app.request() in tests have no socket.
+    }
+    if (deps.config.trustProxy) {
+      // The proxy appends the address it saw; that last entry is the one it vouches for.
+      const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (forwarded?.length) address = forwarded[forwarded.length - 1]!;
+    }
+    c.set('networkKey', networkKey(address, deps.config.masterSecret));
+    await next();
+  };
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Bearer tokens are for the API and CLI; cookies are for the browser and must carry the
+ * session's CSRF token on every write (double-submit through a header a form cannot set).
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { store, clock } = c.get('deps');
+  const auth = c.req.header('authorization');
+  if (auth?.toLowerCase().startsWith('bearer ')) {
+    const actor = await actorForAccessToken(store.db, auth.slice(7).trim(), clock.now());
+    if (!actor) throw new Problem(401, 'invalid_token', 'That access token is not valid');
+    c.set('actor', actor);
+    return next();
+  }
+  const cookie = getCookie(c, sessionCookie);
+  if (cookie) {
+    const found = await actorForSession(store.db, cookie, clock.now());
+    if (found) {
+      if (unsafe.has(c.req.method) && c.req.header('x-csrf-token') !== found.csrfToken) {
+        throw new Problem(403, 'csrf_failed', 'This request lacks a valid CSRF token; reload the page');
+      }
+      c.set('actor', found.actor);
+      c.set('sessionId', found.sessionId);
+      c.set('csrfToken', found.csrfToken);
+    }
+  }
+  return next();
+};
+
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', csp);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()');
+    if (c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');
+  };
+}

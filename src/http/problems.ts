@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { Problem, invalid, type FieldErrors } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+
+export function problemResponse(problem: Problem): Response {
+  return new Response(JSON.stringify(problem.toJSON()), {
+    status: problem.status,
+    headers: { 'Content-Type': 'application/problem+json', ...problem.headers },
+  });
+}
+
+/** Zod issues become one message per field; unknown fields get their own code. */
+export function validationProblem(error: ZodError, where: string): Problem {
+  const fields: FieldErrors = {};
+  let unknown = false;
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      unknown = true;
+      for (const key of issue.keys) fields[[...issue.path, key].join('.')] = 'Unknown field';
+      continue;
+    }
+    const name = issue.path.length ? issue.path.join('.') : where;
+    fields[name] ??= issue.message;
+  }
+  return invalid(unknown ? 'unknown_field' : 'invalid_input', fields);
+}
+
+/** Turns anything thrown in a route into problem+json; unexpected errors are logged, not shown. */
+export function toProblemResponse(err: unknown, c: Context, log: Logger): Response {
+  if (err instanceof Problem) return problemResponse(err);
+  if (err instanceof HTTPException) {
+    if (err.status === 400) {
+      return problemResponse(new Problem(400, 'malformed_body', 'The request body is not valid JSON', {}));
+    }
+    if (err.status === 413) {
+      return problemResponse(new Problem(413, 'body_too_large', 'The request body is too large'));
+    }
+    return problemResponse(new Problem(err.status, `http_${err.status}`, err.message || 'Request failed'));
+  }
+  log.error('unhandled error', { route: c.req.routePath, method: c.req.method, error: (err as Error)?.stack ?? String(err) });
+  return problemResponse(new Problem(500, 'internal', 'Something went wrong on the server'));
+}

@@ -1,0 +1,56 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { createLogger, type Logger } from './core/log.ts';
+import { openStore, type Store } from './store/store.ts';
+import { createApp } from './http/app.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { adminSetupLink } from './accounts/setup.ts';
+
+export interface Running {
+  url: string;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+/** Boot order: config -> store (migrated) -> http. Nothing starts on import. */
+export async function start(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<Running> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const store = await openStore({ sqlitePath: config.sqlitePath, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const applied = await store.migrate();
+  if (applied.length) log.info('migrations applied', { applied });
+
+  const app = createApp({ store, clock, config, log, limiter: new RateLimiter(clock) });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;
+  log.info('blossom is serving', { url, database: store.dialect });
+
+  const setup = await adminSetupLink({ db: store.db, clock, config, actor: null }, url);
+  if (setup) {
+    process.stdout.write(`\nNo administrator yet. Open this one-time link to create the first one:\n\n  ${setup}\n\n`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    store,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // SSE and keep-alive sockets would hold close() open forever.
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await store.close();
+        log.info('blossom stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { ManualClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/core/log.ts';
+import type { Ctx } from '../../src/core/context.ts';
+import { createApp } from '../../src/http/app.ts';
+import type { AppEnv } from '../../src/http/env.ts';
+import { RateLimiter } from '../../src/http/rate-limit.ts';
+import type { DialectName } from '../../src/store/store.ts';
+import { freshStore, type TestStore } from './stores.ts';
+
+export interface TestApp {
+  app: OpenAPIHono<AppEnv>;
+  clock: ManualClock;
+  config: Config;
+  fixture: TestStore;
+  /** A service context for arranging data directly, as the given actor (or nobody). */
+  ctx(actor?: Ctx['actor']): Ctx;
+  dispose(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const dataDir = mkdtempSync(join(tmpdir(), 'blossom-cfg-'));
+  return loadConfig({ BLOSSOM_DATA_DIR: dataDir, BLOSSOM_LOG_LEVEL: 'error', ...env });
+}
+
+/** The real app over a fresh store, driven in-process through app.request(). */
+export async function testApp(dialect: DialectName = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+  const fixture = await freshStore(dialect);
+  const clock = new ManualClock();
+  const config = testConfig(env);
+  const log = createLogger(config.logLevel);
+  const app = createApp({ store: fixture.store, clock, config, log, limiter: new RateLimiter(clock) });
+  return {
+    app,
+    clock,
+    config,
+    fixture,
+    ctx: (actor = null) => ({ db: fixture.store.db, clock, config, actor }),
+    dispose: () => fixture.dispose(),
+  };
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+/** A browser-like caller: keeps its session cookie and sends the CSRF header on writes. */
+export class Caller {
+  readonly #app: OpenAPIHono<AppEnv>;
+  cookie: string | null = null;
+  csrf: string | null = null;
+  token: string | null = null;
+  handle: string | null = null;
+  /** Simulated source address, so rate limits see distinct networks. */
+  address: string;
+
+  constructor(app: OpenAPIHono<AppEnv>, address = '192.0.2.10') {
+    this.#app = app;
+    this.address = address;
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+    const h: Record<string, string> = { 'x-forwarded-for': this.address, ...headers };
+    if (body !== undefined) h['content-type'] ??= 'application/json';
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] ??= this.csrf;
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    const res = await this.#app.request(path, {
+      method,
+      headers: h,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('blossom_session=')) {
+      const value = setCookie.split(';')[0]!;
+      this.cookie = value === 'blossom_session=' || /max-age=0/i.test(setCookie) ? null : value;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers, text };
+  }
+
+  /** Signs up and stays logged in. */
+  async signUp(handle: string, password = 'a long enough passphrase'): Promise<this> {
+    const res = await this.call('POST', '/api/v1/accounts', { handle, password });
+    if (res.status !== 201) throw new Error(`sign-up of ${handle} failed: ${res.status} ${res.text}`);
+    this.csrf = (res.body as { csrfToken: string }).csrfToken;
+    this.handle = handle;
+    return this;
+  }
+}
