@@ -11,11 +11,13 @@ import { adminSetupLink } from './accounts/setup.ts';
 export interface Running {
   url: string;
   store: Store;
+  /** The one-time link for creating the first administrator, while there is none. */
+  setupLink: string | null;
   stop(): Promise<void>;
 }
 
 /** Boot order: config -> store (migrated) -> http. Nothing starts on import. */
-export async function start(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<Running> {
+export async function start(config: Config, opts: { clock?: Clock; log?: Logger; quiet?: boolean } = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
   const store = await openStore({ sqlitePath: config.sqlitePath, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
@@ -32,7 +34,7 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger 
   log.info('blossom is serving', { url, database: store.dialect });
 
   const setup = await adminSetupLink({ db: store.db, clock, config, actor: null }, url);
-  if (setup) {
+  if (setup && !opts.quiet) {
     process.stdout.write(`\nNo administrator yet. Open this one-time link to create the first one:\n\n  ${setup}\n\n`);
   }
 
@@ -40,6 +42,7 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger 
   return {
     url,
     store,
+    setupLink: setup,
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../core/clock.ts';
-import { Problem } from '../core/errors.ts';
+import type { Problem } from '../core/errors.ts';
 import { RateLimiter, networkKey } from './rate-limit.ts';
 
 describe('network keys', () => {
