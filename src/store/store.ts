@@ -31,6 +31,8 @@ function openSqlite(path: string): Kysely<Database> {
   // FULL: an acknowledged write survives power loss, which RSVPs and check-ins need.
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  // Erased secrets must not linger in free pages of the file.
+  database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
@@ -63,7 +65,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     dialect,
     async migrate() {
-      const migrator = new Migrator({ db, provider: migrationProvider });
+      // Kysely looks for its bookkeeping tables in every schema unless told which; without
+      // this, a second Blossom schema in the same database skips creating its own and fails.
+      const migrator = new Migrator({
+        db,
+        provider: migrationProvider,
+        ...(dialect === 'postgres' && options.schema ? { migrationTableSchema: options.schema } : {}),
+      });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
