@@ -9,6 +9,7 @@ import { problemResponse, toProblemResponse, validationProblem } from './problem
 import { webAssets, webRoot } from './web.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { groupRoutes } from '../groups/routes.ts';
+import { actionRoutes } from '../actions/routes.ts';
 
 export const apiInfo = {
   openapi: '3.1.0',
@@ -39,6 +40,7 @@ export function createApi(): OpenAPIHono<AppEnv> {
   });
   accountRoutes(api);
   groupRoutes(api);
+  actionRoutes(api);
   return api;
 }
 

@@ -1,3 +1,5 @@
+import type { ActionTables } from '../actions/rows.ts';
+
 /**
  * Row types shared by both dialects. Instants are ISO-8601 UTC text; flags are 0/1
  * integers; lists are JSON text. That keeps every query identical on SQLite and PostgreSQL.
@@ -82,7 +84,24 @@ export interface InstanceSettingRow {
   value: string;
 }
 
-export interface Database {
+/** A durable job or timer (src/jobs). payload is JSON text holding ids only, never secrets. */
+export interface JobRow {
+  id: string;
+  kind: string;
+  run_at: string;
+  payload: string;
+  /** pending | running | done | failed */
+  status: string;
+  /** How many times it has been claimed, so a job that keeps killing its process still gives up. */
+  attempts: number;
+  lease_until: string | null;
+  dedupe_key: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database extends ActionTables {
   users: UserRow;
   sessions: SessionRow;
   access_tokens: AccessTokenRow;
@@ -91,5 +110,6 @@ export interface Database {
   invitations: InvitationRow;
   join_requests: JoinRequestRow;
   instance_settings: InstanceSettingRow;
+  jobs: JobRow;
   kysely_migration: { name: string; timestamp: string };
 }

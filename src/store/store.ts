@@ -22,6 +22,8 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PostgreSQL schema to work in (created if missing); tests use a fresh one each run. */
   schema?: string | undefined;
+  /** PostgreSQL connections per process. */
+  poolSize?: number;
 }
 
 function openSqlite(path: string): Kysely<Database> {
@@ -37,10 +39,10 @@ function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
-function openPostgres(url: string, schema: string | undefined): Kysely<Database> {
+function openPostgres(url: string, schema: string | undefined, poolSize: number): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: poolSize,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -59,7 +61,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const db =
     dialect === 'postgres'
-      ? openPostgres(options.databaseUrl!, options.schema)
+      ? openPostgres(options.databaseUrl!, options.schema, options.poolSize ?? 10)
       : openSqlite(options.sqlitePath ?? ':memory:');
   return {
     db,

@@ -24,7 +24,7 @@ export interface TestApp {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'blossom-cfg-'));
-  return loadConfig({ BLOSSOM_DATA_DIR: dataDir, BLOSSOM_LOG_LEVEL: 'error', ...env });
+  return loadConfig({ BLOSSOM_DATA_DIR: dataDir, BLOSSOM_LOG_LEVEL: 'error', BLOSSOM_TRUST_PROXY: 'true', ...env });
 }
 
 /** The real app over a fresh store, driven in-process through app.request(). */

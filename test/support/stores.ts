@@ -50,7 +50,8 @@ export async function freshStore(dialect: DialectName): Promise<TestStore> {
     };
   }
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const store = await openStore({ databaseUrl: postgresUrl, schema });
+  // Small pools: many suites share one PostgreSQL with a 100-connection limit.
+  const store = await openStore({ databaseUrl: postgresUrl, schema, poolSize: 3 });
   await store.migrate();
   return {
     store,
