@@ -1,0 +1,158 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { testApp, Caller, type TestApp } from './support/app.ts';
+
+/**
+ * Every route x every kind of caller, against a *secret* group. The table must name every
+ * operation in the OpenAPI document, so a new route cannot ship without a row here.
+ * Where a caller may not know the group exists, the answer must be byte-identical to the
+ * same request for a group that does not exist.
+ */
+const roles = ['anonymous', 'outsider', 'admin', 'member', 'coordinator'] as const;
+type Role = (typeof roles)[number];
+
+interface World {
+  slug: string;
+  memberHandle: string;
+  bystanderHandle: string;
+  requestId: string;
+  invitationId: string;
+  invitationToken: string;
+  coordinatorTokenId: string;
+}
+
+interface Case {
+  path: (w: World) => string;
+  body?: (w: World, role: Role) => unknown;
+  expect: Record<Role, number>;
+}
+
+const password = 'a long enough passphrase';
+const anyone = (status: number): Record<Role, number> => ({ anonymous: status, outsider: status, admin: status, member: status, coordinator: status });
+const signedIn = (status: number): Record<Role, number> => ({ ...anyone(status), anonymous: 401 });
+const insiders = (anonymous: number, member: number, coordinator: number): Record<Role, number> =>
+  ({ anonymous, outsider: 404, admin: 404, member, coordinator });
+
+const table: Record<string, Case> = {
+  'POST /api/v1/accounts': { path: () => '/api/v1/accounts', body: (_w, r) => ({ handle: `fresh_${r}`, password }), expect: anyone(201) },
+  'POST /api/v1/session': { path: () => '/api/v1/session', body: (w) => ({ handle: w.memberHandle, password }), expect: anyone(200) },
+  'GET /api/v1/session': { path: () => '/api/v1/session', expect: anyone(200) },
+  'DELETE /api/v1/session': { path: () => '/api/v1/session', expect: anyone(204) },
+  'GET /api/v1/users/{handle}': { path: (w) => `/api/v1/users/${w.memberHandle}`, expect: anyone(200) },
+  'POST /api/v1/setup/admin': { path: () => '/api/v1/setup/admin', body: () => ({ token: 'not-a-real-token', handle: 'usurper', password }), expect: anyone(404) },
+  'GET /api/v1/me': { path: () => '/api/v1/me', expect: signedIn(200) },
+  'PATCH /api/v1/me': { path: () => '/api/v1/me', body: () => ({ bio: 'hello' }), expect: signedIn(200) },
+  'DELETE /api/v1/me': { path: () => '/api/v1/me', body: () => ({ password }), expect: { ...signedIn(204), coordinator: 409 } },
+  'POST /api/v1/me/password': { path: () => '/api/v1/me/password', body: () => ({ currentPassword: password, newPassword: 'another long passphrase' }), expect: signedIn(204) },
+  'GET /api/v1/me/tokens': { path: () => '/api/v1/me/tokens', expect: signedIn(200) },
+  'POST /api/v1/me/tokens': { path: () => '/api/v1/me/tokens', body: () => ({ name: 'cli' }), expect: signedIn(201) },
+  'DELETE /api/v1/me/tokens/{id}': { path: (w) => `/api/v1/me/tokens/${w.coordinatorTokenId}`, expect: { ...signedIn(404), coordinator: 204 } },
+  'GET /api/v1/groups': { path: () => '/api/v1/groups', expect: anyone(200) },
+  'POST /api/v1/groups': { path: () => '/api/v1/groups', body: (_w, r) => ({ name: `Group of ${r}`, kind: 'affinity', visibility: 'public', joinPolicy: 'open' }), expect: signedIn(201) },
+  'GET /api/v1/me/groups': { path: () => '/api/v1/me/groups', expect: signedIn(200) },
+  'GET /api/v1/groups/{slug}': { path: (w) => `/api/v1/groups/${w.slug}`, expect: insiders(404, 200, 200) },
+  'PATCH /api/v1/groups/{slug}': { path: (w) => `/api/v1/groups/${w.slug}`, body: () => ({ city: 'Lyon' }), expect: insiders(401, 403, 200) },
+  'DELETE /api/v1/groups/{slug}': { path: (w) => `/api/v1/groups/${w.slug}`, expect: insiders(401, 403, 204) },
+  'POST /api/v1/groups/{slug}/join': { path: (w) => `/api/v1/groups/${w.slug}/join`, body: () => ({}), expect: insiders(401, 409, 409) },
+  // The bystander is still a member, so the last coordinator may not walk away.
+  'POST /api/v1/groups/{slug}/leave': { path: (w) => `/api/v1/groups/${w.slug}/leave`, expect: insiders(401, 204, 409) },
+  'GET /api/v1/groups/{slug}/members': { path: (w) => `/api/v1/groups/${w.slug}/members`, expect: insiders(404, 200, 200) },
+  'PATCH /api/v1/groups/{slug}/members/{handle}': { path: (w) => `/api/v1/groups/${w.slug}/members/${w.bystanderHandle}`, body: () => ({ role: 'coordinator' }), expect: insiders(401, 403, 204) },
+  'DELETE /api/v1/groups/{slug}/members/{handle}': { path: (w) => `/api/v1/groups/${w.slug}/members/${w.bystanderHandle}`, expect: insiders(401, 403, 204) },
+  'GET /api/v1/groups/{slug}/requests': { path: (w) => `/api/v1/groups/${w.slug}/requests`, expect: insiders(401, 403, 200) },
+  'DELETE /api/v1/groups/{slug}/requests/mine': { path: (w) => `/api/v1/groups/${w.slug}/requests/mine`, expect: insiders(401, 404, 404) },
+  'POST /api/v1/groups/{slug}/requests/{id}/approve': { path: (w) => `/api/v1/groups/${w.slug}/requests/${w.requestId}/approve`, expect: insiders(401, 403, 204) },
+  'POST /api/v1/groups/{slug}/requests/{id}/decline': { path: (w) => `/api/v1/groups/${w.slug}/requests/${w.requestId}/decline`, expect: insiders(401, 403, 204) },
+  'GET /api/v1/groups/{slug}/invitations': { path: (w) => `/api/v1/groups/${w.slug}/invitations`, expect: insiders(401, 403, 200) },
+  'POST /api/v1/groups/{slug}/invitations': { path: (w) => `/api/v1/groups/${w.slug}/invitations`, body: () => ({}), expect: insiders(401, 403, 201) },
+  'DELETE /api/v1/groups/{slug}/invitations/{id}': { path: (w) => `/api/v1/groups/${w.slug}/invitations/${w.invitationId}`, expect: insiders(401, 403, 204) },
+  // Holding the link is the permission: even a secret group's invitation previews and can be accepted.
+  'GET /api/v1/invitations/{token}': { path: (w) => `/api/v1/invitations/${w.invitationToken}`, expect: anyone(200) },
+  'POST /api/v1/invitations/{token}/accept': { path: (w) => `/api/v1/invitations/${w.invitationToken}/accept`, expect: { anonymous: 401, outsider: 200, admin: 200, member: 409, coordinator: 409 } },
+};
+
+const missingSlug = 'no-such-group-anywhere';
+
+function operations(): string[] {
+  const doc = JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+}
+
+async function world(t: TestApp): Promise<{ w: World; callers: Record<Role, Caller> }> {
+  let net = 0;
+  const person = (handle: string) => new Caller(t.app, `198.18.${++net}.1`).signUp(handle, password);
+  const coordinator = await person('coord');
+  const member = await person('mem');
+  const bystander = await person('bystander');
+  const requester = await person('requester');
+  const outsider = await person('outsider');
+  const admin = await person('admin');
+  await t.fixture.store.db.updateTable('users').set({ is_admin: 1 }).where('handle', '=', 'admin').execute();
+
+  const group = await coordinator.call('POST', '/api/v1/groups', { name: 'Night Kitchen', kind: 'affinity', visibility: 'secret', joinPolicy: 'request' });
+  assert.equal(group.status, 201);
+  const slug = group.body.slug as string;
+  for (const joiner of [member, bystander]) {
+    const inv = await coordinator.call('POST', `/api/v1/groups/${slug}/invitations`, {});
+    assert.equal((await joiner.call('POST', `/api/v1/invitations/${inv.body.token}/accept`)).status, 200);
+  }
+  // A secret group cannot be found to ask; a request stands only where someone was once shown it.
+  const requesterId = (await requester.call('GET', '/api/v1/me')).body.id as string;
+  const groupRow = await t.fixture.store.db.selectFrom('groups').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+  const requestId = '0190a0b0-0000-7000-8000-000000000001';
+  await t.fixture.store.db.insertInto('join_requests').values({ id: requestId, group_id: groupRow.id, user_id: requesterId, message: '', created_at: t.clock.now().toISOString() }).execute();
+  const invitation = await coordinator.call('POST', `/api/v1/groups/${slug}/invitations`, { maxUses: 10 });
+  const token = await coordinator.call('POST', '/api/v1/me/tokens', { name: 'laptop' });
+  return {
+    w: { slug, memberHandle: 'mem', bystanderHandle: 'bystander', requestId, invitationId: invitation.body.id, invitationToken: invitation.body.token, coordinatorTokenId: token.body.id },
+    callers: { anonymous: new Caller(t.app, '198.18.200.1'), outsider, admin, member, coordinator },
+  };
+}
+
+describe('authorization table', () => {
+  it('names every operation in the OpenAPI document, and nothing else', () => {
+    assert.deepEqual(Object.keys(table).sort(), operations().sort());
+  });
+
+  // Reads share one world; every write gets a fresh one, so no case depends on another's leftovers.
+  let shared: Promise<{ t: TestApp; w: World; callers: Record<Role, Caller> }> | undefined;
+  after(async () => (await shared)?.t.dispose());
+
+  for (const [operation, c] of Object.entries(table)) {
+    describe(operation, () => {
+      let t: TestApp;
+      let w: World;
+      let callers: Record<Role, Caller>;
+      let own = false;
+      before(async () => {
+        if (operation.startsWith('GET ')) {
+          shared ??= testApp('sqlite').then(async (app) => ({ t: app, ...(await world(app)) }));
+          ({ t, w, callers } = await shared);
+          return;
+        }
+        own = true;
+        t = await testApp('sqlite');
+        ({ w, callers } = await world(t));
+      });
+      after(async () => {
+        if (own) await t.dispose();
+      });
+
+      // Least privileged first, so a coordinator's destructive success comes last.
+      for (const role of roles) {
+        it(`${role} gets ${c.expect[role]}`, async () => {
+          const [method] = operation.split(' ') as [string];
+          const res = await callers[role].call(method, c.path(w), c.body?.(w, role));
+          assert.equal(res.status, c.expect[role], `${operation} as ${role}: ${res.text}`);
+          if (res.status === 404 && c.path(w).includes(w.slug)) {
+            const probe = await callers[role].call(method, c.path(w).replace(w.slug, missingSlug), c.body?.(w, role));
+            assert.equal(probe.status, 404);
+            assert.equal(res.text, probe.text, 'a hidden group must look exactly like a missing one');
+            assert.equal(res.headers.get('content-type'), probe.headers.get('content-type'));
+          }
+        });
+      }
+    });
+  }
+});
