@@ -25,9 +25,16 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
   if (applied.length) log.info('migrations applied', { applied });
 
   const app = createApp({ store, clock, config, log, limiter: new RateLimiter(clock) });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`;

@@ -22,10 +22,15 @@ Examples:
     )
     .action(async (opts: { port?: string }) => {
       const config = configFrom({ PORT: opts.port });
-      explainListenErrors(config.port);
       // Loaded here, not at the top: the other commands have no use for the whole web app.
       const { start } = await import('../main.ts');
-      const running = await start(config);
+      let running: Awaited<ReturnType<typeof start>>;
+      try {
+        running = await start(config);
+      } catch (err) {
+        note(listenFailure(err as NodeJS.ErrnoException, config.port));
+        process.exit(1);
+      }
       out(`Blossom is running at ${running.url} (Ctrl-C to stop).`);
 
       const shutdown = (signal: NodeJS.Signals) => {
@@ -51,19 +56,9 @@ Examples:
     });
 }
 
-/**
- * The HTTP server reports a failed listen as an 'error' event nobody awaits, which would
- * crash with a stack trace; a taken or privileged port deserves a sentence instead.
- */
-function explainListenErrors(port: number): void {
-  process.on('uncaughtException', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE') {
-      note(`Port ${port} is already in use by another program. Stop it, or choose another port: PORT=8081 npm start`);
-    } else if (err.code === 'EACCES') {
-      note(`Not allowed to listen on port ${port}. Ports below 1024 need special rights; use a higher one behind a reverse proxy.`);
-    } else {
-      note(`Unexpected error: ${err.stack ?? err.message}`);
-    }
-    process.exit(1);
-  });
+/** A taken or privileged port deserves a sentence, not a stack trace. */
+function listenFailure(err: NodeJS.ErrnoException, port: number): string {
+  if (err.code === 'EADDRINUSE') return `Port ${port} is already in use by another program. Stop it, or choose another port: PORT=8081 npm start`;
+  if (err.code === 'EACCES') return `Not allowed to listen on port ${port}. Ports below 1024 need special rights; use a higher one behind a reverse proxy.`;
+  return `Blossom could not start: ${err.stack ?? err.message}`;
 }
