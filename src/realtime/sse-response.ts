@@ -1,0 +1,69 @@
+import type { Context } from 'hono';
+import { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { sseHeaders, type SseEvent } from './frame.ts';
+import type { Hub } from './hub.ts';
+import { nodeResponseSink, streamSink } from './sink.ts';
+
+export interface SseStream {
+  hub: Hub;
+  topic: string;
+  /** Which events this subscriber may receive; decided by the route, before calling this. */
+  audience: string;
+  /**
+   * What the subscriber is entitled to and has not seen: everything after lastEventId (or
+   * the current state when null), oldest first. Events must be stored before they are sent
+   * live, so that every event is in the catch-up, in the live stream, or in both.
+   */
+  catchUp: (lastEventId: string | null) => Promise<SseEvent[]>;
+}
+
+/**
+ * Serves an SSE stream: registers the subscriber (holding live events), reads its catch-up,
+ * writes that, then releases the held events it did not already contain. If catchUp throws,
+ * nothing has been sent and the error becomes an ordinary error response.
+ *
+ * Under @hono/node-server it writes straight to the Node ServerResponse, the cheapest path
+ * to many sockets; elsewhere (e.g. app.request() in tests) it answers with a byte stream.
+ */
+export async function sseResponse(c: Context, options: SseStream): Promise<Response> {
+  const { hub, topic, audience, catchUp } = options;
+  const lastEventId = c.req.header('last-event-id')?.trim() || null;
+  const outgoing = nodeOutgoing(c.env);
+  const stream = outgoing ? null : streamSink();
+  const connection = hub.connect(topic, audience, outgoing ? nodeResponseSink(outgoing) : stream!.sink);
+
+  let missed: SseEvent[];
+  try {
+    missed = await catchUp(lastEventId);
+  } catch (err) {
+    connection.end();
+    throw err;
+  }
+  const headers = { ...preparedHeaders(c), ...sseHeaders };
+  if (outgoing) {
+    // Shut down, or too much held back, while the catch-up was read: the peer retries.
+    if (connection.closed) {
+      outgoing.destroy();
+      return RESPONSE_ALREADY_SENT;
+    }
+    outgoing.writeHead(200, headers);
+    outgoing.flushHeaders();
+  }
+  void connection.catchUp(missed).catch(() => connection.drop());
+  return outgoing ? RESPONSE_ALREADY_SENT : new Response(stream!.stream, { status: 200, headers });
+}
+
+function nodeOutgoing(env: unknown): ServerResponse | null {
+  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse ? outgoing : null;
+}
+
+/** Headers middleware set before the route ran (the Node path bypasses Hono's response). */
+function preparedHeaders(c: Context): Record<string, string> {
+  const result: Record<string, string> = {};
+  c.res.headers.forEach((value, name) => {
+    if (name !== 'content-type' && name !== 'content-length') result[name] = value;
+  });
+  return result;
+}
