@@ -20,6 +20,10 @@ interface World {
   invitationId: string;
   invitationToken: string;
   coordinatorTokenId: string;
+  /** A closed, published action of the secret group, with one node and one disclosure. */
+  actionSlug: string;
+  nodeId: string;
+  disclosureId: string;
 }
 
 interface Case {
@@ -70,6 +74,24 @@ const table: Record<string, Case> = {
   // Holding the link is the permission: even a secret group's invitation previews and can be accepted.
   'GET /api/v1/invitations/{token}': { path: (w) => `/api/v1/invitations/${w.invitationToken}`, expect: anyone(200) },
   'POST /api/v1/invitations/{token}/accept': { path: (w) => `/api/v1/invitations/${w.invitationToken}/accept`, expect: { anonymous: 401, outsider: 200, admin: 200, member: 409, coordinator: 409 } },
+  // Actions (organizer side) of the secret group; the action is closed, so outsiders cannot know it exists.
+  'POST /api/v1/groups/{slug}/actions': { path: (w) => `/api/v1/groups/${w.slug}/actions`, body: () => ({ title: 'Another action', visibility: 'closed', timing: { mode: 'same-instant', at: '2026-07-01T12:00:00Z' }, durationMinutes: 60 }), expect: insiders(401, 403, 201) },
+  'GET /api/v1/actions': { path: () => '/api/v1/actions', expect: anyone(200) },
+  'GET /api/v1/actions/{slug}': { path: (w) => `/api/v1/actions/${w.actionSlug}`, expect: insiders(404, 200, 200) },
+  'PATCH /api/v1/actions/{slug}': { path: (w) => `/api/v1/actions/${w.actionSlug}`, body: () => ({ title: 'Renamed action' }), expect: insiders(401, 403, 200) },
+  'POST /api/v1/actions/{slug}/publish': { path: (w) => `/api/v1/actions/${w.actionSlug}/publish`, expect: insiders(401, 403, 200) },
+  'POST /api/v1/actions/{slug}/nodes': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes`, body: (w) => ({ hostGroup: w.slug, city: 'Leeds', zone: 'Europe/London' }), expect: insiders(401, 403, 201) },
+  'PATCH /api/v1/actions/{slug}/nodes/{nodeId}': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes/${w.nodeId}`, body: () => ({ capacity: 30 }), expect: insiders(401, 403, 200) },
+  'DELETE /api/v1/actions/{slug}/nodes/{nodeId}': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes/${w.nodeId}`, expect: insiders(401, 403, 204) },
+  'POST /api/v1/actions/{slug}/nodes/{nodeId}/approve': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes/${w.nodeId}/approve`, expect: insiders(401, 403, 200) },
+  'GET /api/v1/actions/{slug}/nodes/{nodeId}/code': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes/${w.nodeId}/code`, expect: insiders(401, 404, 200) },
+  'GET /api/v1/actions/{slug}/disclosures': { path: (w) => `/api/v1/actions/${w.actionSlug}/disclosures`, expect: insiders(401, 404, 200) },
+  'POST /api/v1/actions/{slug}/disclosures': { path: (w) => `/api/v1/actions/${w.actionSlug}/disclosures`, body: () => ({ tier: 'rsvp', offsetMinutes: -60, text: 'The staging point' }), expect: insiders(401, 403, 201) },
+  'PATCH /api/v1/actions/{slug}/disclosures/{id}': { path: (w) => `/api/v1/actions/${w.actionSlug}/disclosures/${w.disclosureId}`, body: () => ({ offsetMinutes: -30 }), expect: insiders(401, 403, 200) },
+  'DELETE /api/v1/actions/{slug}/disclosures/{id}': { path: (w) => `/api/v1/actions/${w.actionSlug}/disclosures/${w.disclosureId}`, expect: insiders(401, 403, 204) },
+  'GET /api/v1/actions/{slug}/playbook': { path: (w) => `/api/v1/actions/${w.actionSlug}/playbook`, expect: insiders(401, 404, 200) },
+  'POST /api/v1/groups/{slug}/playbooks': { path: (w) => `/api/v1/groups/${w.slug}/playbooks`, body: () => ({ format: 'blossom-playbook/1', title: 'Forked', visibility: 'closed', timing: { mode: 'same-local', wall: '2026-07-01T12:00' }, durationMinutes: 60, nodes: [], disclosures: [] }), expect: insiders(401, 403, 201) },
+  'GET /api/v1/actions/{slug}/calendar.ics': { path: (w) => `/api/v1/actions/${w.actionSlug}/calendar.ics`, expect: insiders(404, 200, 200) },
 };
 
 const missingSlug = 'no-such-group-anywhere';
@@ -104,8 +126,15 @@ async function world(t: TestApp): Promise<{ w: World; callers: Record<Role, Call
   await t.fixture.store.db.insertInto('join_requests').values({ id: requestId, group_id: groupRow.id, user_id: requesterId, message: '', created_at: t.clock.now().toISOString() }).execute();
   const invitation = await coordinator.call('POST', `/api/v1/groups/${slug}/invitations`, { maxUses: 10 });
   const token = await coordinator.call('POST', '/api/v1/me/tokens', { name: 'laptop' });
+  const action = await coordinator.call('POST', `/api/v1/groups/${slug}/actions`, { title: 'Night market', visibility: 'closed', timing: { mode: 'same-instant', at: '2026-07-01T12:00:00Z' }, durationMinutes: 60 });
+  const node = await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/nodes`, { city: 'Leeds', zone: 'Europe/London' });
+  const disclosure = await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/disclosures`, { tier: 'present', offsetMinutes: -5, text: 'The target' });
+  assert.equal((await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/publish`)).status, 200);
   return {
-    w: { slug, memberHandle: 'mem', bystanderHandle: 'bystander', requestId, invitationId: invitation.body.id, invitationToken: invitation.body.token, coordinatorTokenId: token.body.id },
+    w: {
+      slug, memberHandle: 'mem', bystanderHandle: 'bystander', requestId, invitationId: invitation.body.id, invitationToken: invitation.body.token, coordinatorTokenId: token.body.id,
+      actionSlug: action.body.slug, nodeId: node.body.id, disclosureId: disclosure.body.id,
+    },
     callers: { anonymous: new Caller(t.app, '198.18.200.1'), outsider, admin, member, coordinator },
   };
 }

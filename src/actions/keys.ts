@@ -1,0 +1,48 @@
+import type { Ctx } from '../core/context.ts';
+import { deriveKek, newDataKey, open, seal, unwrapKey, wrapKey, type DataKey } from '../core/crypto.ts';
+import { notFound } from '../core/errors.ts';
+import type { ActionNodeRow, ActionRow } from './rows.ts';
+
+/**
+ * The per-action data key. Nothing is cached between requests: the KEK is re-derived and
+ * the key unwrapped on each use (microseconds), so once erasure has cleared
+ * `actions.wrapped_key` no process still holds a copy that could open a late request.
+ */
+const purpose = 'action-key';
+
+/** The AAD binding every ciphertext to its row, so a sealed value pasted onto another row fails to open. */
+export const aad = {
+  action: (actionId: string) => `action:${actionId}`,
+  disclosure: (disclosureId: string) => `disclosure:${disclosureId}`,
+  nodeCode: (nodeId: string) => `node-code:${nodeId}`,
+  broadcast: (broadcastId: string) => `broadcast:${broadcastId}`,
+} as const;
+
+/** A fresh key for a new action, and its wrapped form for `actions.wrapped_key`. */
+export function newActionKey(ctx: Pick<Ctx, 'config'>, actionId: string): { key: DataKey; wrapped: string } {
+  const key = newDataKey();
+  return { key, wrapped: wrapKey(deriveKek(ctx.config.masterSecret, purpose), key, aad.action(actionId)) };
+}
+
+/** The action's data key; an erased action answers like a missing one. */
+export function actionKey(ctx: Pick<Ctx, 'config'>, action: Pick<ActionRow, 'id' | 'wrapped_key' | 'status'>): DataKey {
+  if (action.wrapped_key === null || action.status === 'erased') throw notFound();
+  return unwrapKey(deriveKek(ctx.config.masterSecret, purpose), action.wrapped_key, aad.action(action.id));
+}
+
+/** A disclosure's text and place, sealed for its row. Opened only by disclosure-policy.ts. */
+export function sealDisclosure(key: DataKey, disclosureId: string, payload: { text: string; place: { label: string; lat: number; lon: number } | null }): string {
+  const { text, place } = payload;
+  return seal(key, JSON.stringify(place ? { text, place } : { text }), aad.disclosure(disclosureId));
+}
+
+/** A fresh node's sealed check-in secret. */
+export function sealNodeSecret(key: DataKey, nodeId: string, secret: string): string {
+  return seal(key, secret, aad.nodeCode(nodeId));
+}
+
+/** The node's check-in secret, for codeAt/verifyCode. Throws notFound() once the action is erased. */
+export function nodeSecret(ctx: Pick<Ctx, 'config'>, action: ActionRow, node: Pick<ActionNodeRow, 'id' | 'action_id' | 'code_secret'>): string {
+  if (node.action_id !== action.id) throw new Error(`node ${node.id} is not part of action ${action.id}`);
+  return open(actionKey(ctx, action), node.code_secret, aad.nodeCode(node.id));
+}
