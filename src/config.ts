@@ -23,6 +23,12 @@ const schema = z.object({
   sessionDays: z.coerce.number().int().min(1).max(365).default(30),
   signupOpen: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps:// (leave unset to send no mail)')
+    .optional(),
+  mailFrom: z.string().min(3).max(200).default('Blossom <blossom@localhost>'),
+  aidRetentionDays: z.coerce.number().int().min(0).max(365).default(7),
 });
 
 export type Config = Readonly<z.infer<typeof schema> & { masterSecret: string; sqlitePath: string }>;
@@ -39,6 +45,9 @@ const envNames: Record<keyof z.input<typeof schema>, string> = {
   sessionDays: 'BLOSSOM_SESSION_DAYS',
   signupOpen: 'BLOSSOM_SIGNUP_OPEN',
   logLevel: 'BLOSSOM_LOG_LEVEL',
+  smtpUrl: 'BLOSSOM_SMTP_URL',
+  mailFrom: 'BLOSSOM_MAIL_FROM',
+  aidRetentionDays: 'BLOSSOM_AID_RETENTION_DAYS',
 };
 
 export class ConfigError extends Error {}

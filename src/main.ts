@@ -7,6 +7,11 @@ import { openStore, type Store } from './store/store.ts';
 import { createApp } from './http/app.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { adminSetupLink } from './accounts/setup.ts';
+import { startAidWork } from './aid/jobs.ts';
+import { MemoryBus } from './bus/memory.ts';
+import { JobRunner } from './jobs/runner.ts';
+import { startActionEngine } from './actions/engine.ts';
+import { LiveHub } from './actions/live-hub.ts';
 
 export interface Running {
   url: string;
@@ -16,7 +21,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Boot order: config -> store (migrated) -> http. Nothing starts on import. */
+/** Boot order: config -> store (migrated) -> bus -> jobs -> http. Nothing starts on import. */
 export async function start(config: Config, opts: { clock?: Clock; log?: Logger; quiet?: boolean } = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
@@ -24,7 +29,17 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
   const applied = await store.migrate();
   if (applied.length) log.info('migrations applied', { applied });
 
-  const app = createApp({ store, clock, config, log, limiter: new RateLimiter(clock) });
+  const bus = new MemoryBus({ log });
+  await bus.start();
+  const hub = new LiveHub();
+  hub.start();
+  const jobs = new JobRunner({ store, clock, log, bus });
+  // Handlers are registered before the runner starts, which then fires what came due while down.
+  const actions = await startActionEngine({ store, clock, config, log, bus, hub, jobs });
+  const aid = startAidWork({ store, clock, config, log, jobs });
+  await jobs.start();
+
+  const app = createApp({ store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs });
   let server: ServerType;
   try {
     server = await new Promise<ServerType>((resolve, reject) => {
@@ -32,6 +47,11 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
       s.once('error', reject);
     });
   } catch (err) {
+    hub.stop();
+    await jobs.stop();
+    aid.stop();
+    actions.stop();
+    await bus.stop();
     await store.close();
     throw err;
   }
@@ -52,11 +72,17 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
     setupLink: setup,
     stop() {
       stopping ??= (async () => {
+        // Live streams first: they would hold the server open, and their phones reconnect elsewhere.
+        hub.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // SSE and keep-alive sockets would hold close() open forever.
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        await jobs.stop();
+        aid.stop();
+        actions.stop();
+        await bus.stop();
         await store.close();
         log.info('blossom stopped');
       })();

@@ -24,6 +24,12 @@ interface World {
   actionSlug: string;
   nodeId: string;
   disclosureId: string;
+  /** The member's RSVP to that action: their device ticket. */
+  memberTicket: string;
+  /** Mutual aid in the secret group: an open need and an offer by the bystander, and a need posted without an account that the bystander holds. */
+  needId: string;
+  heldNeedId: string;
+  offerId: string;
 }
 
 interface Case {
@@ -92,6 +98,36 @@ const table: Record<string, Case> = {
   'GET /api/v1/actions/{slug}/playbook': { path: (w) => `/api/v1/actions/${w.actionSlug}/playbook`, expect: insiders(401, 404, 200) },
   'POST /api/v1/groups/{slug}/playbooks': { path: (w) => `/api/v1/groups/${w.slug}/playbooks`, body: () => ({ format: 'blossom-playbook/1', title: 'Forked', visibility: 'closed', timing: { mode: 'same-local', wall: '2026-07-01T12:00' }, durationMinutes: 60, nodes: [], disclosures: [] }), expect: insiders(401, 403, 201) },
   'GET /api/v1/actions/{slug}/calendar.ics': { path: (w) => `/api/v1/actions/${w.actionSlug}/calendar.ics`, expect: insiders(404, 200, 200) },
+  // The participant side: the member has RSVPed (by account and ticket); the coordinator marshals every node.
+  'POST /api/v1/actions/{slug}/rsvp': { path: (w) => `/api/v1/actions/${w.actionSlug}/rsvp`, body: (w) => ({ nodeId: w.nodeId }), expect: insiders(404, 409, 201) },
+  'DELETE /api/v1/actions/{slug}/rsvp': { path: (w) => `/api/v1/actions/${w.actionSlug}/rsvp`, expect: insiders(404, 204, 404) },
+  'GET /api/v1/actions/{slug}/me': { path: (w) => `/api/v1/actions/${w.actionSlug}/me`, expect: insiders(404, 200, 404) },
+  'POST /api/v1/actions/{slug}/checkin': { path: (w) => `/api/v1/actions/${w.actionSlug}/checkin`, body: () => ({ code: '222222' }), expect: insiders(404, 422, 404) },
+  'POST /api/v1/actions/{slug}/nodes/{nodeId}/checkins': { path: (w) => `/api/v1/actions/${w.actionSlug}/nodes/${w.nodeId}/checkins`, body: (w) => ({ ticket: w.memberTicket }), expect: insiders(401, 404, 200) },
+  'GET /api/v1/actions/{slug}/live': { path: (w) => `/api/v1/actions/${w.actionSlug}/live?node=${w.nodeId}`, expect: insiders(404, 200, 200) },
+  'POST /api/v1/actions/{slug}/broadcasts': { path: (w) => `/api/v1/actions/${w.actionSlug}/broadcasts`, body: (w) => ({ tier: 'rsvp', text: 'North entrance', nodeId: w.nodeId }), expect: insiders(401, 404, 201) },
+  // Mutual aid in the secret group. Needs are posted with no account where the network can be seen at all.
+  'GET /api/v1/groups/{slug}/aid': { path: (w) => `/api/v1/groups/${w.slug}/aid`, expect: insiders(404, 200, 200) },
+  'PATCH /api/v1/groups/{slug}/aid': { path: (w) => `/api/v1/groups/${w.slug}/aid`, body: () => ({ categories: ['food', 'pets'] }), expect: insiders(401, 403, 200) },
+  'GET /api/v1/groups/{slug}/aid/dispatch': { path: (w) => `/api/v1/groups/${w.slug}/aid/dispatch`, expect: insiders(401, 403, 200) },
+  'GET /api/v1/groups/{slug}/aid/counts': { path: (w) => `/api/v1/groups/${w.slug}/aid/counts`, expect: insiders(401, 200, 200) },
+  'GET /api/v1/me/aid': { path: () => '/api/v1/me/aid', expect: signedIn(200) },
+  'POST /api/v1/groups/{slug}/aid/needs': { path: (w) => `/api/v1/groups/${w.slug}/aid/needs`, body: () => ({ category: 'food', description: 'Bread', lat: 51.5, lon: -0.1 }), expect: insiders(404, 201, 201) },
+  'GET /api/v1/groups/{slug}/aid/needs': { path: (w) => `/api/v1/groups/${w.slug}/aid/needs`, expect: insiders(401, 200, 200) },
+  'GET /api/v1/aid/needs/{id}': { path: (w) => `/api/v1/aid/needs/${w.needId}`, expect: insiders(404, 200, 200) },
+  'DELETE /api/v1/aid/needs/{id}': { path: (w) => `/api/v1/aid/needs/${w.needId}`, expect: insiders(401, 403, 204) },
+  'GET /api/v1/aid/needs/{id}/offers': { path: (w) => `/api/v1/aid/needs/${w.needId}/offers`, expect: insiders(404, 200, 200) },
+  // The member takes it first, so the coordinator finds it taken.
+  'POST /api/v1/aid/needs/{id}/claim': { path: (w) => `/api/v1/aid/needs/${w.needId}/claim`, body: () => ({}), expect: insiders(401, 200, 409) },
+  'POST /api/v1/aid/needs/{id}/release': { path: (w) => `/api/v1/aid/needs/${w.heldNeedId}/release`, expect: insiders(401, 403, 200) },
+  'POST /api/v1/aid/needs/{id}/fulfil': { path: (w) => `/api/v1/aid/needs/${w.heldNeedId}/fulfil`, expect: insiders(404, 403, 200) },
+  // Only its poster may withdraw a need, and the poster is none of these.
+  'POST /api/v1/aid/needs/{id}/withdraw': { path: (w) => `/api/v1/aid/needs/${w.needId}/withdraw`, expect: insiders(404, 403, 403) },
+  'POST /api/v1/aid/needs/{id}/assign': { path: (w) => `/api/v1/aid/needs/${w.needId}/assign`, body: (w) => ({ helper: w.memberHandle }), expect: insiders(401, 403, 200) },
+  'POST /api/v1/groups/{slug}/aid/offers': { path: (w) => `/api/v1/groups/${w.slug}/aid/offers`, body: () => ({ category: 'food', description: 'Soup', lat: 51.5, lon: -0.1 }), expect: insiders(401, 201, 201) },
+  'GET /api/v1/groups/{slug}/aid/offers': { path: (w) => `/api/v1/groups/${w.slug}/aid/offers`, expect: insiders(401, 200, 200) },
+  'DELETE /api/v1/aid/offers/{id}': { path: (w) => `/api/v1/aid/offers/${w.offerId}`, expect: insiders(401, 403, 204) },
+  'GET /api/v1/groups/{slug}/aid/matches': { path: (w) => `/api/v1/groups/${w.slug}/aid/matches`, expect: insiders(401, 200, 200) },
 };
 
 const missingSlug = 'no-such-group-anywhere';
@@ -130,10 +166,19 @@ async function world(t: TestApp): Promise<{ w: World; callers: Record<Role, Call
   const node = await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/nodes`, { city: 'Leeds', zone: 'Europe/London' });
   const disclosure = await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/disclosures`, { tier: 'present', offsetMinutes: -5, text: 'The target' });
   assert.equal((await coordinator.call('POST', `/api/v1/actions/${action.body.slug}/publish`)).status, 200);
+  const memberRsvp = await member.call('POST', `/api/v1/actions/${action.body.slug}/rsvp`, { nodeId: node.body.id });
+  assert.equal(memberRsvp.status, 201);
+  const aidPlace = { category: 'food', description: 'Bread for two', lat: 51.5, lon: -0.1, place: '1 Hidden Yard' };
+  const offer = await bystander.call('POST', `/api/v1/groups/${slug}/aid/offers`, { category: 'food', description: 'Soup', lat: 51.5, lon: -0.1 });
+  const need = await bystander.call('POST', `/api/v1/groups/${slug}/aid/needs`, aidPlace);
+  const held = await bystander.call('POST', `/api/v1/groups/${slug}/aid/needs`, aidPlace);
+  await t.fixture.store.db.updateTable('aid_needs').set({ poster_id: null }).where('id', '=', held.body.need.id).execute();
+  assert.equal((await bystander.call('POST', `/api/v1/aid/needs/${held.body.need.id}/claim`, {})).status, 200);
   return {
     w: {
       slug, memberHandle: 'mem', bystanderHandle: 'bystander', requestId, invitationId: invitation.body.id, invitationToken: invitation.body.token, coordinatorTokenId: token.body.id,
-      actionSlug: action.body.slug, nodeId: node.body.id, disclosureId: disclosure.body.id,
+      actionSlug: action.body.slug, nodeId: node.body.id, disclosureId: disclosure.body.id, memberTicket: memberRsvp.body.ticket,
+      needId: need.body.need.id, heldNeedId: held.body.need.id, offerId: offer.body.id,
     },
     callers: { anonymous: new Caller(t.app, '198.18.200.1'), outsider, admin, member, coordinator },
   };

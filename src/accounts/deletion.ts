@@ -1,5 +1,7 @@
 import type { Ctx } from '../core/context.ts';
 import { prepareAccountDeletion } from '../groups/service.ts';
+import { prepareAidAccountDeletion } from '../aid/account-deletion.ts';
+import { instant } from '../core/clock.ts';
 import { accountDeletion, parseInput } from './model.ts';
 import { verifyPassword } from './passwords.ts';
 import { ownRow, wrongPassword } from './profile.ts';
@@ -17,6 +19,7 @@ export async function deleteAccount(ctx: Ctx, password: string): Promise<void> {
   if (!(await verifyPassword(row.password_hash, data.password))) throw wrongPassword('password');
   await ctx.db.transaction().execute(async (trx) => {
     await prepareAccountDeletion(trx, row.id);
+    await prepareAidAccountDeletion(trx, row.id, instant(ctx.clock.now()));
     await trx.deleteFrom('users').where('id', '=', row.id).execute();
   });
 }

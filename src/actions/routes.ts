@@ -8,8 +8,7 @@ import { nodeRoutes } from './node-routes.ts';
 import { playbookRoutes } from './playbook-routes.ts';
 import { slugParam, ticketHeaders, ticketOf, ticketQuery } from './route-params.ts';
 import { actionPageSchema, actionViewSchema } from './views.ts';
-// LEAD: participant side — uncomment once src/actions/participation-routes.ts exists:
-// import { participationRoutes } from './participation-routes.ts';
+import { participationRoutes } from './participation-routes.ts';
 
 const tags = ['actions'];
 
@@ -57,5 +56,5 @@ export function actionRoutes(api: OpenAPIHono<AppEnv>): void {
   nodeRoutes(api);
   disclosureRoutes(api);
   playbookRoutes(api);
-  // LEAD: participationRoutes(api);
+  participationRoutes(api);
 }

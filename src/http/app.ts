@@ -10,6 +10,7 @@ import { webAssets, webRoot } from './web.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { groupRoutes } from '../groups/routes.ts';
 import { actionRoutes } from '../actions/routes.ts';
+import { aidRoutes } from '../aid/routes.ts';
 
 export const apiInfo = {
   openapi: '3.1.0',
@@ -41,6 +42,7 @@ export function createApi(): OpenAPIHono<AppEnv> {
   accountRoutes(api);
   groupRoutes(api);
   actionRoutes(api);
+  aidRoutes(api);
   return api;
 }
 

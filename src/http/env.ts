@@ -4,6 +4,9 @@ import type { Config } from '../config.ts';
 import type { Actor, Ctx } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { JobRunner } from '../jobs/runner.ts';
+import type { Hub } from '../realtime/hub.ts';
 
 export interface AppDeps {
   store: Store;
@@ -11,6 +14,12 @@ export interface AppDeps {
   config: Config;
   log: Logger;
   limiter: RateLimiter;
+  /** Open SSE streams of this process (the actions' live channels). */
+  hub: Hub;
+  /** Tells every process what happened (ids only), e.g. a reveal to fan out. */
+  bus: Bus;
+  /** Durable timers: release, dispersal and erasure of actions. */
+  jobs: JobRunner;
 }
 
 /** What middleware leaves on the request for the routes. */

@@ -1,4 +1,5 @@
 import type { ActionTables } from '../actions/rows.ts';
+import type { AidTables } from '../aid/rows.ts';
 
 /**
  * Row types shared by both dialects. Instants are ISO-8601 UTC text; flags are 0/1
@@ -101,7 +102,7 @@ export interface JobRow {
   updated_at: string;
 }
 
-export interface Database extends ActionTables {
+export interface Database extends ActionTables, AidTables {
   users: UserRow;
   sessions: SessionRow;
   access_tokens: AccessTokenRow;

@@ -10,6 +10,10 @@ import { createApp } from '../../src/http/app.ts';
 import type { AppEnv } from '../../src/http/env.ts';
 import { RateLimiter } from '../../src/http/rate-limit.ts';
 import type { DialectName } from '../../src/store/store.ts';
+import { startActionEngine } from '../../src/actions/engine.ts';
+import { LiveHub } from '../../src/actions/live-hub.ts';
+import { MemoryBus } from '../../src/bus/memory.ts';
+import { JobRunner } from '../../src/jobs/runner.ts';
 import { freshStore, type TestStore } from './stores.ts';
 
 export interface TestApp {
@@ -17,6 +21,11 @@ export interface TestApp {
   clock: ManualClock;
   config: Config;
   fixture: TestStore;
+  /** Live streams of this app; the bus they hear from. */
+  hub: LiveHub;
+  bus: MemoryBus;
+  /** Not started: tests move the clock and call `jobs.runDue()`, so nothing fires behind their back. */
+  jobs: JobRunner;
   /** A service context for arranging data directly, as the given actor (or nobody). */
   ctx(actor?: Ctx['actor']): Ctx;
   dispose(): Promise<void>;
@@ -33,14 +42,28 @@ export async function testApp(dialect: DialectName = 'sqlite', env: Record<strin
   const clock = new ManualClock();
   const config = testConfig(env);
   const log = createLogger(config.logLevel);
-  const app = createApp({ store: fixture.store, clock, config, log, limiter: new RateLimiter(clock) });
+  const bus = new MemoryBus({ log });
+  await bus.start();
+  const hub = new LiveHub();
+  const jobs = new JobRunner({ store: fixture.store, clock, log, bus });
+  const actions = await startActionEngine({ store: fixture.store, clock, config, log, bus, hub, jobs });
+  const app = createApp({ store: fixture.store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs });
   return {
     app,
     clock,
     config,
     fixture,
+    hub,
+    bus,
+    jobs,
     ctx: (actor = null) => ({ db: fixture.store.db, clock, config, actor }),
-    dispose: () => fixture.dispose(),
+    async dispose() {
+      hub.stop();
+      actions.stop();
+      await jobs.stop();
+      await bus.stop();
+      await fixture.dispose();
+    },
   };
 }
 
@@ -81,6 +104,11 @@ export class Caller {
     if (setCookie?.startsWith('blossom_session=')) {
       const value = setCookie.split(';')[0]!;
       this.cookie = value === 'blossom_session=' || /max-age=0/i.test(setCookie) ? null : value;
+    }
+    // An event stream stays open: only its status and headers are read here.
+    if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, body: '' as T, headers: res.headers, text: '' };
     }
     const text = await res.text();
     let parsed: unknown = text;
