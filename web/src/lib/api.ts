@@ -55,8 +55,8 @@ async function toError(res: Response): Promise<ApiError> {
   );
 }
 
-async function send(method: string, path: string, body: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+async function send(method: string, path: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   try {
@@ -71,8 +71,9 @@ async function send(method: string, path: string, body: unknown): Promise<Respon
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res = await send(method, path, body);
+/** `headers` carries what a cookie cannot, such as an action's device ticket (X-Blossom-Ticket). */
+export async function request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  let res = await send(method, path, body, headers);
   if (res.status === 403 && method !== 'GET') {
     const err = await toError(res.clone());
     // The session may have been renewed in another tab: fetch its token and try once more.
@@ -80,7 +81,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       const info = await request<SessionInfo>('GET', '/session');
       csrfToken = info.csrfToken;
       onSession(info);
-      res = await send(method, path, body);
+      res = await send(method, path, body, headers);
     }
   }
   if (!res.ok) {

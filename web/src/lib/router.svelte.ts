@@ -11,11 +11,21 @@ export type RouteName =
   | 'invite'
   | 'settings'
   | 'setup'
+  | 'newAction'
+  | 'action'
+  | 'actionConsole'
+  | 'actionLive'
+  | 'aid'
+  | 'aidNeedNew'
+  | 'aidOfferNew'
+  | 'aidDispatch'
+  | 'aidNeed'
+  | 'aidHelper'
   | 'notFound';
 
 export interface Route {
   name: RouteName;
-  /** The one path parameter a route may have: a group slug or a token. */
+  /** The one path parameter a route may have: a group or action slug, or a token. */
   param: string;
 }
 
@@ -30,6 +40,17 @@ const table: [RouteName, RegExp][] = [
   ['invite', /^\/invite\/([^/]+)\/?$/],
   ['settings', /^\/settings\/?$/],
   ['setup', /^\/setup\/([^/]+)\/?$/],
+  ['newAction', /^\/g\/([^/]+)\/actions\/new\/?$/],
+  ['action', /^\/a\/([^/]+)\/?$/],
+  ['actionConsole', /^\/a\/([^/]+)\/console\/?$/],
+  ['actionLive', /^\/a\/([^/]+)\/live\/?$/],
+  // Mutual aid: a network's pages, one need (the poster's ticket never goes in the address), the helper's dashboard.
+  ['aid', /^\/g\/([^/]+)\/aid\/?$/],
+  ['aidNeedNew', /^\/g\/([^/]+)\/aid\/need\/?$/],
+  ['aidOfferNew', /^\/g\/([^/]+)\/aid\/offer\/?$/],
+  ['aidDispatch', /^\/g\/([^/]+)\/aid\/dispatch\/?$/],
+  ['aidNeed', /^\/aid\/needs\/([^/]+)\/?$/],
+  ['aidHelper', /^\/aid\/?$/],
 ];
 
 export function match(path: string): Route {
