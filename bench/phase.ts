@@ -1,0 +1,101 @@
+import type { RevealOptions } from './args.ts';
+import type { Child } from './children.ts';
+import { cpuMs, rssMb } from './proc.ts';
+import type { FromClients, ToClients } from './protocol.ts';
+import { round, summarize, type LatencySummary } from './stats.ts';
+
+/** A server the crowd connects to, whose reveal can be scheduled for an instant. */
+export interface ServerUnderTest {
+  name: string;
+  pid: number;
+  port: number;
+  /** One request path per client (each carries its own ticket where the server wants one). */
+  paths: string[];
+  /** The target event is the one whose id contains this. */
+  match: string;
+  /** Arranges for the target to go out at `at`; resolves once the server has it in hand. */
+  schedule(at: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PhaseResult extends LatencySummary {
+  /** Streams that opened, and clients that could not open one. */
+  open: number;
+  failed: number;
+  connectErrors: string[];
+  /** Open streams that never got the target, and streams that ended while waiting. */
+  missing: number;
+  lost: number;
+  cpu_ms: number;
+  rss_mb: number;
+  /** The target frame as the first client received it. */
+  frame: string | null;
+}
+
+export type Progress = (server: string, open: number, failed: number, total: number) => void;
+
+/** The CPU window opens this long before the instant: the release timer's own wake-up is part of the fan-out. */
+const windowLeadMs = 200;
+/** ...and closes this long after the last receipt, so work the server does after its last write counts too. */
+const windowTailMs = 250;
+/** Connections settle (catch-up written, timers quiet) before the RSS is read and the reveal scheduled. */
+const settleMs = 500;
+
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
+/**
+ * One reveal against one server: open the crowd's streams, read the server's RSS, schedule
+ * the reveal a little ahead, read the server's CPU time around it, and collect receipts.
+ */
+export async function revealPhase(
+  clients: Child<ToClients, FromClients>,
+  server: ServerUnderTest,
+  options: RevealOptions,
+  progress: Progress,
+): Promise<PhaseResult> {
+  const total = server.paths.length;
+  clients.onMessage = (message) => {
+    if (message.kind === 'progress') progress(server.name, message.open, message.failed, total);
+  };
+  clients.send({
+    kind: 'connect',
+    host: '127.0.0.1',
+    port: server.port,
+    paths: server.paths,
+    sources: options.sources,
+    concurrency: options.concurrency,
+    timeoutMs: 30_000,
+  });
+  const connected = await clients.next('connected', 60_000 + total * 10);
+  progress(server.name, connected.open, connected.failed, total);
+  clients.onMessage = null;
+  if (connected.open === 0) throw new Error(`no client could connect to ${server.name}: ${connected.errors.join('; ')}`);
+
+  await sleepUntil(Date.now() + settleMs);
+  const rss = rssMb(server.pid);
+  const at = Math.ceil((Date.now() + options.leadMs) / 1000) * 1000;
+  const deadline = at + options.graceMs;
+  clients.send({ kind: 'arm', at, match: server.match, deadline });
+  await clients.next('armed', 10_000);
+  await server.schedule(at);
+  if (Date.now() > at - windowLeadMs) throw new Error(`${server.name} took too long to schedule the reveal; raise --lead-ms`);
+  await sleepUntil(at - windowLeadMs);
+  const cpuBefore = cpuMs(server.pid);
+  const result = await clients.next('result', deadline - Date.now() + 10_000);
+  await sleepUntil(Date.now() + windowTailMs);
+  const cpuAfter = cpuMs(server.pid);
+
+  clients.send({ kind: 'close' });
+  await clients.next('closed', 30_000);
+  return {
+    ...summarize(result.latencies),
+    open: connected.open,
+    failed: connected.failed,
+    connectErrors: connected.errors,
+    missing: result.missing,
+    lost: result.lost,
+    cpu_ms: round(cpuAfter - cpuBefore)!,
+    rss_mb: round(rss)!,
+    frame: result.frame,
+  };
+}
