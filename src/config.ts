@@ -29,6 +29,11 @@ const schema = z.object({
     .optional(),
   mailFrom: z.string().min(3).max(200).default('Blossom <blossom@localhost>'),
   aidRetentionDays: z.coerce.number().int().min(0).max(365).default(7),
+  mapTiles: z
+    .string()
+    .regex(/^https:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, 'must be an https:// tile URL template with {z}, {x} and {y}')
+    .optional(),
+  mapAttribution: z.string().max(300).default(''),
 });
 
 export type Config = Readonly<z.infer<typeof schema> & { masterSecret: string; sqlitePath: string }>;
@@ -48,6 +53,8 @@ const envNames: Record<keyof z.input<typeof schema>, string> = {
   smtpUrl: 'BLOSSOM_SMTP_URL',
   mailFrom: 'BLOSSOM_MAIL_FROM',
   aidRetentionDays: 'BLOSSOM_AID_RETENTION_DAYS',
+  mapTiles: 'BLOSSOM_MAP_TILES',
+  mapAttribution: 'BLOSSOM_MAP_ATTRIBUTION',
 };
 
 export class ConfigError extends Error {}

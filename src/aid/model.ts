@@ -143,6 +143,10 @@ export const aidNetworkSchema = z
     categories: z.array(z.string()),
     urgencies: z.array(z.enum(urgencies)),
     retentionDays: z.number().int().openapi({ description: 'Days personal details are kept after a need closes.' }),
+    tiles: z
+      .object({ url: z.string(), attribution: z.string() })
+      .nullable()
+      .openapi({ description: 'Map tile source configured by the operator; null means draw the map without pictures.' }),
     viewer: z.object({ role: z.enum(['member', 'coordinator']).nullable(), canPost: z.boolean(), canHelp: z.boolean() }),
   })
   .openapi('AidNetwork');

@@ -42,6 +42,7 @@ async function present(ctx: Ctx, seen: NetworkInView): Promise<AidNetwork> {
     categories: await categoriesOf(ctx.db, seen.group.id),
     urgencies: [...urgencies],
     retentionDays: ctx.config.aidRetentionDays,
+    tiles: ctx.config.mapTiles ? { url: ctx.config.mapTiles, attribution: ctx.config.mapAttribution } : null,
     viewer: { role: seen.role, canPost: true, canHelp: seen.role !== null },
   };
 }

@@ -38,3 +38,18 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('map tiles in the content security policy', () => {
+  it('allows only the configured tile host, with {s} subdomains as a wildcard', async () => {
+    const plain = await testApp('sqlite');
+    const tiled = await testApp('sqlite', { BLOSSOM_MAP_TILES: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png' });
+    try {
+      const cspOf = async (t: TestApp) => (await new Caller(t.app).call('GET', '/healthz')).headers.get('content-security-policy') ?? '';
+      assert.match(await cspOf(plain), /img-src 'self' data: blob:;/);
+      assert.match(await cspOf(tiled), /img-src 'self' data: blob: https:\/\/\*\.tiles\.example\.org;/);
+    } finally {
+      await plain.dispose();
+      await tiled.dispose();
+    }
+  });
+});

@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.onError((err, c) => toProblemResponse(err, c, deps.log));
   app.notFound((c) => (c.req.path.startsWith('/api/') ? problemResponse(notFound()) : c.text('Not found', 404)));
 
-  app.use('*', securityHeaders());
+  app.use('*', securityHeaders(deps.config.mapTiles));
   app.use('*', provideDeps(deps));
   app.use(
     '/api/*',

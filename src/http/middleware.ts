@@ -58,12 +58,19 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
+/** The only outside origin pages may load from: the operator's map tile server, if any. */
+function tileOrigin(template: string | undefined): string {
+  if (!template) return '';
+  // {s} subdomains (a.tile…, b.tile…) become a wildcard on the parent host.
+  return ' ' + new URL(template.replace(/\{[^}]+\}/g, '0')).origin.replace(/^https:\/\/0\./, 'https://*.');
+}
+
+export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${tileOrigin(mapTiles)}`,
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
