@@ -121,3 +121,9 @@ export interface CheckInResult {
   /** Always true: a stream keeps the tier it was opened with, so open a fresh one. */
   reconnect: true;
 }
+
+/** A marshal's scan of someone's ticket. */
+export interface MarshalCheckInResult {
+  checkedInAt: string;
+  alreadyCheckedIn: boolean;
+}
