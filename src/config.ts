@@ -34,6 +34,8 @@ const schema = z.object({
     .regex(/^https:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, 'must be an https:// tile URL template with {z}, {x} and {y}')
     .optional(),
   mapAttribution: z.string().max(300).default(''),
+  workers: z.coerce.number().int().min(1).max(256).default(1),
+  jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema> & { masterSecret: string; sqlitePath: string }>;
@@ -55,6 +57,8 @@ const envNames: Record<keyof z.input<typeof schema>, string> = {
   aidRetentionDays: 'BLOSSOM_AID_RETENTION_DAYS',
   mapTiles: 'BLOSSOM_MAP_TILES',
   mapAttribution: 'BLOSSOM_MAP_ATTRIBUTION',
+  workers: 'BLOSSOM_WORKERS',
+  jobLeaseMs: 'BLOSSOM_JOB_LEASE_MS',
 };
 
 export class ConfigError extends Error {}

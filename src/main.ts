@@ -8,7 +8,9 @@ import { createApp } from './http/app.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { adminSetupLink } from './accounts/setup.ts';
 import { startAidWork } from './aid/jobs.ts';
+import type { Bus } from './bus/bus.ts';
 import { MemoryBus } from './bus/memory.ts';
+import { PostgresBus } from './bus/postgres.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { startActionEngine } from './actions/engine.ts';
 import { LiveHub } from './actions/live-hub.ts';
@@ -21,6 +23,15 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/**
+ * On PostgreSQL, processes reach each other through LISTEN/NOTIFY, in a channel named after
+ * the schema so deployments sharing one database stay apart; on SQLite there is one process.
+ */
+function busFor(config: Config, store: Store, log: Logger): Bus {
+  if (!config.databaseUrl) return new MemoryBus({ log });
+  return new PostgresBus({ connectionString: config.databaseUrl, db: store.db, namespace: config.databaseSchema, log });
+}
+
 /** Boot order: config -> store (migrated) -> bus -> jobs -> http. Nothing starts on import. */
 export async function start(config: Config, opts: { clock?: Clock; log?: Logger; quiet?: boolean } = {}): Promise<Running> {
   const clock = opts.clock ?? systemClock;
@@ -29,11 +40,11 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
   const applied = await store.migrate();
   if (applied.length) log.info('migrations applied', { applied });
 
-  const bus = new MemoryBus({ log });
+  const bus = busFor(config, store, log);
   await bus.start();
   const hub = new LiveHub();
   hub.start();
-  const jobs = new JobRunner({ store, clock, log, bus });
+  const jobs = new JobRunner({ store, clock, log, bus, leaseMs: config.jobLeaseMs });
   // Handlers are registered before the runner starts, which then fires what came due while down.
   const actions = await startActionEngine({ store, clock, config, log, bus, hub, jobs });
   const aid = startAidWork({ store, clock, config, log, jobs });

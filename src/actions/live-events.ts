@@ -17,6 +17,9 @@ export const nodeTopic = (actionId: string, nodeId: string): string => `action:$
 /** Every node topic of an action starts with this, so its streams can be ended together. */
 export const actionTopicPrefix = (actionId: string): string => `action:${actionId}:`;
 
+/** Every node topic of every action starts with this. */
+export const liveTopicPrefix = 'action:';
+
 /** The bus topic on which processes tell each other what to send on the live channels. */
 export const liveBusTopic = 'actions.live';
 

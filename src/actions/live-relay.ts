@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Bus, BusMessage } from '../bus/bus.ts';
+import { resumedKind, type Bus, type BusMessage } from '../bus/bus.ts';
 import type { Ctx } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 import { broadcastById } from './broadcasts.ts';
 import { visibleDisclosures, type OpenedDisclosure } from './disclosure-policy.ts';
 import type { LiveHub } from './live-hub.ts';
-import { actionTopicPrefix, audiencesFor, broadcastEvent, disclosureEvent, disperseEvent, liveBusTopic, nodeTopic } from './live-events.ts';
+import { actionTopicPrefix, audiencesFor, broadcastEvent, disclosureEvent, disperseEvent, liveBusTopic, liveTopicPrefix, nodeTopic } from './live-events.ts';
 import { tiers, type Tier } from './model.ts';
 import type { ActionNodeRow, ActionRow } from './rows.ts';
 
@@ -82,6 +82,11 @@ async function relay(deps: RelayDeps, message: BusMessage): Promise<void> {
       return relayBroadcast(deps, field('actionId'), field('broadcastId'));
     case 'disperse':
       return relayDispersal(deps, field('actionId'), field('nodeId'), field('endsAt'));
+    case resumedKind:
+      // This process's bus was deaf for a while and may have missed a release. Every phone
+      // here reconnects with its Last-Event-ID and the catch-up sends exactly what it missed.
+      deps.hub.endTopics(liveTopicPrefix);
+      return;
     case 'erased':
       // Their phones reconnect, hear that the action is gone, and forget what they kept.
       deps.hub.endTopics(actionTopicPrefix(field('actionId')));

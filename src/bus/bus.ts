@@ -25,6 +25,13 @@ export interface Bus {
   stop(): Promise<void>;
 }
 
+/**
+ * Told locally, on every subscribed topic, when a networked bus was deaf for a while (its
+ * connection dropped and came back): messages may have been missed, so re-check the source.
+ * Handlers ignore kinds they do not know, so only those that care need to handle it.
+ */
+export const resumedKind = 'bus.resumed';
+
 /** PostgreSQL NOTIFY carries under 8000 bytes; keeping every bus far below keeps them swappable. */
 export const maxMessageBytes = 1024;
 

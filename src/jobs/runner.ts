@@ -1,6 +1,6 @@
 import { addMs, instant, systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-import type { Bus } from '../bus/bus.ts';
+import { resumedKind, type Bus } from '../bus/bus.ts';
 import { claimDueJobs } from '../store/dialect/claim.ts';
 import type { JobRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -77,6 +77,8 @@ export class JobRunner {
     this.#unsubscribe =
       this.#bus?.subscribe(jobsTopic, (message) => {
         if (message.kind === 'job.scheduled' && typeof message.runAt === 'string') this.notice(new Date(message.runAt));
+        // The bus was deaf for a while: jobs scheduled elsewhere meanwhile may be due already.
+        if (message.kind === resumedKind) this.#arm(0);
       }) ?? null;
     this.#arm(0);
   }

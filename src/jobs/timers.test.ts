@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dialects, freshStore, skipReason, type TestStore } from '../../test/support/stores.ts';
 import { ManualClock, addMs } from '../core/clock.ts';
+import { resumedKind } from '../bus/bus.ts';
 import { MemoryBus } from '../bus/memory.ts';
-import { JobRunner } from './runner.ts';
+import { JobRunner, jobsTopic } from './runner.ts';
 import { scheduleJob } from './schedule.ts';
 
 /** Rejects if the promise has not settled in time; the timer does not hold the process open. */
@@ -82,6 +83,24 @@ for (const dialect of dialects) {
         assert.ok((await within(fired, 3000)) >= runAt.getTime(), 'fired early');
       } finally {
         await worker.stop();
+        await bus.stop();
+      }
+    });
+
+    it('looks for due jobs at once when the bus says it was deaf for a while (real clock)', { skip }, async () => {
+      const bus = new MemoryBus();
+      await bus.start();
+      const { promise: fired, resolve } = Promise.withResolvers<void>();
+      const runner = new JobRunner({ store: t.store, bus, pollMs: 60_000 }).register('t.resumed', async () => resolve());
+      await runner.start();
+      try {
+        await sleep(100);
+        // Scheduled elsewhere while this process heard nothing: only the resume wakes it before the poll.
+        await scheduleJob(t.store.db, { kind: 't.resumed', runAt: new Date(), payload: {} });
+        await bus.publish(jobsTopic, { kind: resumedKind });
+        await within(fired, 3000);
+      } finally {
+        await runner.stop();
         await bus.stop();
       }
     });
