@@ -22,19 +22,25 @@ export interface RevealSeed {
   organizerToken: string;
 }
 
+/** Where Blossom keeps its data for this run: SQLite in `dataDir`, or a scratch PostgreSQL schema. */
+export interface SeedTarget {
+  dataDir: string;
+  postgres?: { url: string; schema: string } | undefined;
+}
+
 /** The action starts this far out until the bench moves it to a few seconds ahead. */
 const parkedStartMs = 24 * 3600_000;
 
 /**
  * Writes, before Blossom starts, what a real reveal has: an organizer and their group, a
  * published action with one node, a present-tier target released at the node's start, and
- * `clients` device tickets already checked in. Everything goes through Blossom's own service
- * functions except the check-ins, which are written as rows: the check-in route is not what
- * this measures, and N rotating-code checks would only make seeding slow.
+ * `clients` device tickets (checked in unless the check-in itself is what is measured).
+ * Everything goes through Blossom's own service functions except the RSVPs, which are
+ * written as rows: N RSVP requests would only make seeding slow.
  */
-export async function seedReveal(dataDir: string, clients: number): Promise<RevealSeed> {
-  const config = loadConfig({ BLOSSOM_DATA_DIR: dataDir, BLOSSOM_LOG_LEVEL: 'error' });
-  const store = await openStore({ sqlitePath: config.sqlitePath });
+export async function seedReveal(where: SeedTarget, clients: number, options: { checkedIn?: boolean } = {}): Promise<RevealSeed> {
+  const config = loadConfig({ BLOSSOM_DATA_DIR: where.dataDir, BLOSSOM_LOG_LEVEL: 'error' });
+  const store = await openStore(where.postgres ? { databaseUrl: where.postgres.url, schema: where.postgres.schema, poolSize: 2 } : { sqlitePath: config.sqlitePath });
   try {
     await store.migrate();
     const base: Ctx = { db: store.db, clock: systemClock, config, actor: null };
@@ -59,14 +65,14 @@ export async function seedReveal(dataDir: string, clients: number): Promise<Reve
     await publishAction(ctx, action.slug);
     const { token } = await createAccessToken(ctx, 'reveal bench');
     const { id: actionId } = await store.db.selectFrom('actions').select('id').where('slug', '=', action.slug).executeTakeFirstOrThrow();
-    const tickets = await checkIn(ctx, actionId, node.id, clients);
+    const tickets = await writeRsvps(ctx, actionId, node.id, clients, options.checkedIn ?? true);
     return { slug: action.slug, nodeId: node.id, disclosureId: target.id, tickets, organizerToken: token };
   } finally {
     await store.close();
   }
 }
 
-async function checkIn(ctx: Ctx, actionId: string, nodeId: string, clients: number): Promise<string[]> {
+async function writeRsvps(ctx: Ctx, actionId: string, nodeId: string, clients: number, checkedIn: boolean): Promise<string[]> {
   const tickets = Array.from({ length: clients }, () => secretToken());
   const now = instant(ctx.clock.now());
   await ctx.db.transaction().execute(async (trx) => {
@@ -77,7 +83,7 @@ async function checkIn(ctx: Ctx, actionId: string, nodeId: string, clients: numb
         node_id: nodeId,
         ticket_hash: hashToken(ticket),
         user_id: null,
-        checked_in_at: now,
+        checked_in_at: checkedIn ? now : null,
         created_at: now,
       }));
       await trx.insertInto('rsvps').values(rows).execute();

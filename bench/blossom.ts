@@ -1,26 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import { seedReveal } from './blossom-seed.ts';
-import { spawnProgram } from './children.ts';
+import { seedReveal, type SeedTarget } from './blossom-seed.ts';
+import { spawnProgram, type Child } from './children.ts';
 import type { ServerUnderTest } from './phase.ts';
+import { processFamily } from './proc.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** Only what this run sets: a BLOSSOM_DATABASE_URL in the caller's shell must not point the bench at real data. */
-function serverEnv(dataDir: string): NodeJS.ProcessEnv {
+export function serverEnv(where: SeedTarget, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('BLOSSOM_') && name !== 'PORT' && name !== 'HOST') env[name] = value;
-  return { ...env, BLOSSOM_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BLOSSOM_LOG_LEVEL: 'warn' };
+  const database = where.postgres ? { BLOSSOM_DATABASE_URL: where.postgres.url, BLOSSOM_DATABASE_SCHEMA: where.postgres.schema } : {};
+  return { ...env, BLOSSOM_DATA_DIR: where.dataDir, PORT: '0', HOST: '127.0.0.1', BLOSSOM_LOG_LEVEL: 'warn', ...database, ...extra };
 }
 
-/**
- * Blossom as an operator runs it — `node src/cli/main.ts serve` on SQLite in a temporary
- * data dir, on loopback — seeded with one action whose target the crowd waits for on the
- * live route. The reveal is scheduled the way an organizer would: by moving the action's
- * start through the API, which Blossom turns into a durable release job.
- */
-export async function startBlossom(dataDir: string, clients: number): Promise<ServerUnderTest> {
-  const seed = await seedReveal(dataDir, clients);
-  const child = spawnProgram('blossom', ['src/cli/main.ts', 'serve'], { cwd: repo, env: serverEnv(dataDir) });
+/** `node src/cli/main.ts serve` as an operator runs it; resolves with its URL once it listens. */
+export async function spawnBlossom(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ child: Child<never, never>; url: string }> {
+  const child = spawnProgram('blossom', ['src/cli/main.ts', 'serve', ...args], { cwd: repo, env });
   const url = await new Promise<string>((resolve, reject) => {
     let seen: string | null = '';
     const timer = setTimeout(() => reject(new Error(`Blossom did not start within 30 s:\n  ${child.stderrTail.join('\n  ')}`)), 30_000);
@@ -37,6 +33,18 @@ export async function startBlossom(dataDir: string, clients: number): Promise<Se
     });
     child.process.once('exit', () => reject(new Error(`Blossom exited while starting:\n  ${child.stderrTail.join('\n  ')}`)));
   });
+  return { child, url };
+}
+
+/**
+ * Blossom as an operator runs it — `node src/cli/main.ts serve` on SQLite in a temporary
+ * data dir, or `serve --workers N` on a scratch PostgreSQL schema, on loopback — seeded with one action whose target the crowd waits for on the
+ * live route. The reveal is scheduled the way an organizer would: by moving the action's
+ * start through the API, which Blossom turns into a durable release job.
+ */
+export async function startBlossom(where: SeedTarget, clients: number, nodes = 1): Promise<ServerUnderTest> {
+  const seed = await seedReveal(where, clients);
+  const { child, url } = await spawnBlossom(serverEnv(where), nodes > 1 ? ['--workers', String(nodes)] : []);
   const port = Number(new URL(url).port);
   const live = `/api/v1/actions/${seed.slug}/live?node=${encodeURIComponent(seed.nodeId)}&ticket=`;
   return {
@@ -45,6 +53,8 @@ export async function startBlossom(dataDir: string, clients: number): Promise<Se
     port,
     paths: seed.tickets.map((ticket) => live + encodeURIComponent(ticket)),
     match: `~d~${seed.disclosureId}`,
+    // The primary of --workers hands connections over; the workers hold and serve them.
+    pids: () => processFamily(child.pid),
     async schedule(at) {
       const res = await fetch(`${url}/api/v1/actions/${seed.slug}`, {
         method: 'PATCH',

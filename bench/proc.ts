@@ -37,6 +37,20 @@ export function statCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / ticksPerSecond;
 }
 
+/** The process and its children (the workers of `serve --workers N`), from /proc. */
+export function processFamily(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) children.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    // A kernel without the children file: the process alone.
+  }
+  return [pid, ...children];
+}
+
 /** Resident set size in MiB. */
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -1,3 +1,4 @@
+import type { PeerResult } from './peer.ts';
 import type { PhaseResult } from './phase.ts';
 import { ratio } from './stats.ts';
 
@@ -6,7 +7,12 @@ export interface RevealReport {
   /** What stood where Blossom stands (only 'blossom' is the benchmark proper). */
   server: 'blossom' | 'hub' | 'floor';
   subject: PhaseResult;
-  floor: PhaseResult;
+  /** Null when the crowd is larger than one process may hold (the floor is one process). */
+  floor: PhaseResult | null;
+  /** Blossom processes; printed only when more than one. */
+  nodes?: number;
+  /** Socket.IO with its Redis adapter, measured in the same run when asked for. */
+  peer?: PeerResult | null;
 }
 
 /** The one JSON line; its shape is the issue's, with `server` added only when it is not Blossom. */
@@ -15,6 +21,7 @@ export function jsonLine(report: RevealReport): string {
   return JSON.stringify({
     bench: 'reveal',
     ...(report.server === 'blossom' ? {} : { server: report.server }),
+    ...(report.nodes && report.nodes > 1 ? { nodes: report.nodes } : {}),
     clients: report.clients,
     delivered: subject.delivered,
     early: subject.early,
@@ -23,7 +30,21 @@ export function jsonLine(report: RevealReport): string {
     max_ms: subject.max_ms,
     cpu_ms: subject.cpu_ms,
     rss_mb: subject.rss_mb,
-    floor: { p99_ms: floor.p99_ms, cpu_ms: floor.cpu_ms, rss_mb: floor.rss_mb },
+    idle_kb_per_conn: subject.idle_kb_per_conn,
+    floor: floor ? { p99_ms: floor.p99_ms, cpu_ms: floor.cpu_ms, rss_mb: floor.rss_mb } : null,
+    ...(report.peer
+      ? {
+          peer: {
+            name: report.peer.name,
+            delivered: report.peer.delivered,
+            early: report.peer.early,
+            p99_ms: report.peer.p99_ms,
+            cpu_ms: report.peer.cpu_ms,
+            rss_mb: report.peer.rss_mb,
+            idle_kb_per_conn: report.peer.idle_kb_per_conn,
+          },
+        }
+      : {}),
   });
 }
 
@@ -33,14 +54,14 @@ const show = (value: number | null) => (value === null ? '-' : String(value));
 export function table(report: RevealReport): string {
   const { subject, floor } = report;
   const rows: Array<[string, number | null, number | null, boolean]> = [
-    ['streams opened', subject.open, floor.open, false],
-    ['delivered', subject.delivered, floor.delivered, false],
-    ['early (must be 0)', subject.early, floor.early, false],
-    ['p50 latency (ms)', subject.p50_ms, floor.p50_ms, true],
-    ['p99 latency (ms)', subject.p99_ms, floor.p99_ms, true],
-    ['max latency (ms)', subject.max_ms, floor.max_ms, true],
-    ['CPU for the fan-out (ms)', subject.cpu_ms, floor.cpu_ms, true],
-    ['RSS with streams open (MB)', subject.rss_mb, floor.rss_mb, true],
+    ['streams opened', subject.open, floor?.open ?? null, false],
+    ['delivered', subject.delivered, floor?.delivered ?? null, false],
+    ['early (must be 0)', subject.early, floor?.early ?? null, false],
+    ['p50 latency (ms)', subject.p50_ms, floor?.p50_ms ?? null, true],
+    ['p99 latency (ms)', subject.p99_ms, floor?.p99_ms ?? null, true],
+    ['max latency (ms)', subject.max_ms, floor?.max_ms ?? null, true],
+    ['CPU for the fan-out (ms)', subject.cpu_ms, floor?.cpu_ms ?? null, true],
+    ['RSS with streams open (MB)', subject.rss_mb, floor?.rss_mb ?? null, true],
   ];
   const head = ['', report.server, 'floor', 'ratio'];
   const body = rows.map(([label, a, b, compare]) => [label, show(a), show(b), compare ? show(ratio(a, b)) : '']);
@@ -48,10 +69,22 @@ export function table(report: RevealReport): string {
   const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('   ').trimEnd();
   const notes: string[] = [];
   for (const [name, phase] of [[report.server, subject], ['floor', floor]] as const) {
+    if (!phase) continue;
     if (phase.failed) notes.push(`${name}: ${phase.failed} clients could not connect (${phase.connectErrors[0] ?? 'no detail'})`);
     if (phase.missing || phase.lost) notes.push(`${name}: ${phase.missing} streams never got the target, ${phase.lost} ended while waiting`);
   }
-  return [`reveal to ${report.clients} SSE clients`, '', line(head), ...body.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  const extra = [`idle memory per stream: ${report.server} ${show(subject.idle_kb_per_conn)} KB, floor ${show(floor?.idle_kb_per_conn ?? null)} KB`];
+  if (!floor) notes.push('floor: not measured; one process cannot hold this many connections under this open-file limit');
+  const { peer } = report;
+  if (peer) {
+    extra.push(
+      `socket.io (${peer.processes} processes, Redis adapter, WebSocket only): delivered ${peer.delivered}/${peer.open}, early ${peer.early}, ` +
+        `p99 ${show(peer.p99_ms)} ms, CPU ${peer.cpu_ms} ms, RSS ${peer.rss_mb} MB, idle ${show(peer.idle_kb_per_conn)} KB per connection`,
+    );
+    if (peer.failed) notes.push(`socket.io: ${peer.failed} clients could not connect (${peer.connectErrors[0] ?? 'no detail'})`);
+  }
+  const title = `reveal to ${report.clients} clients${report.nodes && report.nodes > 1 ? ` over ${report.nodes} Blossom processes` : ''}`;
+  return [title, '', line(head), ...body.map(line), '', ...extra, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 /** The never-early rule and full delivery decide the exit status; latency targets are for people to read. */
@@ -60,5 +93,8 @@ export function failures(report: RevealReport): string[] {
   const problems: string[] = [];
   if (subject.early > 0) problems.push(`${server} delivered the target to ${subject.early} clients BEFORE its release instant`);
   if (subject.delivered < clients) problems.push(`${server} delivered the target to ${subject.delivered} of ${clients} clients`);
+  const { peer } = report;
+  if (peer && peer.early > 0) problems.push(`socket.io delivered the target to ${peer.early} clients BEFORE its release instant`);
+  if (peer && peer.delivered < clients) problems.push(`socket.io delivered the target to ${peer.delivered} of ${clients} clients`);
   return problems;
 }

@@ -1,7 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { parseRevealArgs, UsageError } from '../bench/args.ts';
-import { busyMachineWarning, descriptorAdvice, openFileLimit } from '../bench/proc.ts';
+import { forwardedFor, perSecond, tally } from '../bench/checkin-plan.ts';
+import { multiProcessProblem } from '../bench/nodes.ts';
+import type { PeerResult } from '../bench/peer.ts';
+import { busyMachineWarning, descriptorAdvice, openFileLimit, processFamily } from '../bench/proc.ts';
+import { idleKbPerConnection, splitCrowd } from '../bench/spread.ts';
 import { jsonLine, type RevealReport } from '../bench/report.ts';
 import { percentile, ratio, summarize } from '../bench/stats.ts';
 import { parseFrame, SseWire } from '../bench/sse-wire.ts';
@@ -92,6 +101,64 @@ describe('bench: reading SSE off a socket', () => {
   });
 });
 
+describe('bench: spreading the crowd and reading memory', () => {
+  it('shares a crowd among as few client processes as the open-file limit allows, evenly', () => {
+    assert.deepEqual(splitCrowd(1000, 19_744), [1000]);
+    assert.deepEqual(splitCrowd(20_000, 19_744), [10_000, 10_000]);
+    assert.deepEqual(splitCrowd(7, 3), [3, 2, 2]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 30_000 }), (total, max) => {
+        const shares = splitCrowd(total, max);
+        assert.equal(shares.reduce((a, b) => a + b, 0), total);
+        assert.ok(shares.every((n) => n >= 1 && n <= max));
+        assert.equal(shares.length, Math.ceil(total / max));
+      }),
+    );
+    assert.throws(() => splitCrowd(0, 10), RangeError);
+    assert.throws(() => splitCrowd(10, 0), RangeError);
+  });
+
+  it('reads idle memory per connection as RSS growth over the connections, in KiB', () => {
+    assert.equal(idleKbPerConnection(100, 200, 10_240), 10);
+    assert.equal(idleKbPerConnection(100, 100, 5), 0);
+    assert.equal(idleKbPerConnection(100, 200, 0), null);
+  });
+
+  it('finds a process\'s workers', () => {
+    const family = processFamily(process.pid);
+    assert.equal(family[0], process.pid);
+  });
+});
+
+describe('bench: the check-in burst', () => {
+  it('spreads the crowd over many /24 networks, one per request up to 65,536', () => {
+    assert.equal(forwardedFor(0), '10.0.0.1');
+    assert.equal(forwardedFor(257), '10.1.1.1');
+    assert.equal(forwardedFor(65_536), '10.0.0.2');
+    const networks = new Set(Array.from({ length: 20_000 }, (_, i) => forwardedFor(i).split('.').slice(0, 3).join('.')));
+    assert.equal(networks.size, 20_000);
+    assert.throws(() => forwardedFor(-1), RangeError);
+  });
+
+  it('counts outcomes and rates', () => {
+    assert.deepEqual(tally(['200', '200', '422 wrong_code']), { '200': 2, '422 wrong_code': 1 });
+    assert.equal(perSecond(5000, 1000), 5000);
+    assert.equal(perSecond(3, 2000), 2);
+    assert.equal(perSecond(10, 0), 0);
+  });
+});
+
+describe('bench: --nodes 3 needs the PostgreSQL bus', () => {
+  it('refuses to run, saying why, in a tree without the bus or --workers', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'bench-nodes-'));
+    try {
+      assert.match(multiProcessProblem(pathToFileURL(`${empty}/`)) ?? '', /neither yet/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bench: command line and output', () => {
   it('takes the documented flags and refuses anything else', () => {
     const options = parseRevealArgs(['reveal', '--clients', '5000', '--json']);
@@ -106,19 +173,37 @@ describe('bench: command line and output', () => {
     assert.throws(() => parseRevealArgs(['storm', '--clients', '5']), UsageError);
     assert.throws(() => parseRevealArgs(['reveal', '--clients', '5', '--server', 'nginx']), UsageError);
     assert.throws(() => parseRevealArgs(['reveal', '--clients', '5', '--fast']), UsageError);
+    assert.equal(options.nodes, 1);
+    assert.equal(options.peer, false);
+    const three = parseRevealArgs(['reveal', '--nodes', '3', '--clients', '20000']);
+    assert.equal(three.nodes, 3);
+    assert.equal(three.peer, true, '--nodes 3 always measures the peer in the same run');
+    assert.equal(parseRevealArgs(['reveal', '--clients', '5', '--peer']).peer, true);
+    assert.throws(() => parseRevealArgs(['reveal', '--clients', '5', '--nodes', '2']), UsageError);
+    assert.throws(() => parseRevealArgs(['reveal', '--clients', '5', '--nodes', '3', '--server', 'hub']), UsageError);
   });
 
   it('prints the issue\'s JSON shape, keys in order', () => {
     const phase = (cpu: number): PhaseResult => ({
       delivered: 5000, early: 0, p50_ms: 80, p99_ms: 150.5, max_ms: 160, open: 5000, failed: 0, connectErrors: [],
-      missing: 0, lost: 0, cpu_ms: cpu, rss_mb: 170.2, frame: null,
+      missing: 0, lost: 0, cpu_ms: cpu, rss_mb: 170.2, idle_kb_per_conn: 6.5, frame: null,
     });
     const report: RevealReport = { clients: 5000, server: 'blossom', subject: phase(240), floor: phase(160) };
     assert.equal(
       jsonLine(report),
       '{"bench":"reveal","clients":5000,"delivered":5000,"early":0,"p50_ms":80,"p99_ms":150.5,"max_ms":160,"cpu_ms":240,"rss_mb":170.2,' +
-        '"floor":{"p99_ms":150.5,"cpu_ms":160,"rss_mb":170.2}}',
+        '"idle_kb_per_conn":6.5,"floor":{"p99_ms":150.5,"cpu_ms":160,"rss_mb":170.2}}',
     );
+    const peer: PeerResult = {
+      name: 'socket.io', processes: 3, delivered: 5000, early: 0, p50_ms: 90, p99_ms: 300, max_ms: 310, open: 5000, failed: 0,
+      connectErrors: [], missing: 0, lost: 0, cpu_ms: 900, rss_mb: 400, idle_kb_per_conn: 40.1,
+    };
+    assert.equal(
+      jsonLine({ ...report, nodes: 3, floor: null, peer }),
+      '{"bench":"reveal","nodes":3,"clients":5000,"delivered":5000,"early":0,"p50_ms":80,"p99_ms":150.5,"max_ms":160,"cpu_ms":240,"rss_mb":170.2,' +
+        '"idle_kb_per_conn":6.5,"floor":null,"peer":{"name":"socket.io","delivered":5000,"early":0,"p99_ms":300,"cpu_ms":900,"rss_mb":400,"idle_kb_per_conn":40.1}}',
+    );
+    assert.doesNotMatch(jsonLine({ ...report, nodes: 1 }), /"nodes"|"peer"/);
     assert.match(jsonLine({ ...report, server: 'hub' }), /^\{"bench":"reveal","server":"hub","clients":5000,/);
   });
 
