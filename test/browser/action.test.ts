@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.ts';
-import { launchChromium } from '../support/browser.ts';
+import { createGroupIn, draftActionIn, launchChromium, openPhone, signUpIn } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 
 /**
@@ -36,15 +36,7 @@ describe('in Chromium: a flash action from the call to the dispersal', () => {
     await server?.dispose();
   });
 
-  async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
-    return { context, page };
-  }
+  const phone = () => openPhone(browser, problems);
 
   /** Moves the server's clock; release timers are picked up by the job runner's next poll. */
   async function moveClockTo(at: string): Promise<void> {
@@ -56,29 +48,9 @@ describe('in Chromium: a flash action from the call to the dispersal', () => {
   it('organizer plans and publishes; a participant RSVPs, checks in, receives the target at its minute, then disperses', async () => {
     // The organizer: an account, a group, and the action's draft.
     const { page: organizer } = await phone();
-    await organizer.goto(`${server.url}/signup`);
-    await organizer.getByLabel('Handle').fill('rosa');
-    await organizer.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
-    await organizer.getByRole('button', { name: 'Create account' }).click();
-    await organizer.waitForURL((url) => !url.pathname.startsWith('/signup'));
-    await organizer.goto(`${server.url}/groups/new`);
-    await organizer.getByLabel('Name').fill('River Choir');
-    await organizer.getByRole('button', { name: 'Create group' }).click();
-    await organizer.waitForURL(/\/g\/[a-z0-9-]+$/);
-
-    await organizer.getByRole('link', { name: 'Plan an action' }).click();
-    await organizer.getByLabel('Title').fill('Sing for the river');
-    await organizer.getByLabel('The call').fill('We sing *together*, where it matters.');
-    await organizer.getByLabel('By link').check();
-    await organizer.getByLabel('The same instant everywhere').check();
-    await organizer.getByLabel('Date', { exact: true }).fill('2026-06-01');
-    await organizer.getByLabel('Start time').fill('14:00');
-    await organizer.getByLabel('Find a time zone').fill('UTC');
-    await organizer.getByLabel('Time zone for the start').selectOption('UTC');
-    await organizer.getByLabel('Duration in minutes').fill('30');
-    await organizer.getByRole('button', { name: 'Create draft' }).click();
-    await organizer.waitForURL(/\/a\/[^/]+\/console$/);
-    const slug = new URL(organizer.url()).pathname.split('/')[2]!;
+    await signUpIn(organizer, server.url, 'rosa');
+    await createGroupIn(organizer, server.url, 'River Choir');
+    const slug = await draftActionIn(organizer, 'Sing for the river', 'We sing *together*, where it matters.');
 
     // Two cities.
     const cities = organizer.getByRole('region', { name: 'Cities' });

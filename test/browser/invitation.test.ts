@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, openPhone } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 
 /** The foundation story in a real browser: one person forms a group, a second joins by invitation. */
@@ -19,15 +19,7 @@ describe('in Chromium: form a group and bring someone in', () => {
     await server?.dispose();
   });
 
-  async function phone(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
-    return page;
-  }
+  const phone = async (): Promise<Page> => (await openPhone(browser, problems)).page;
 
   async function signUp(page: Page, handle: string): Promise<void> {
     await page.getByLabel('Handle').fill(handle);

@@ -1,9 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import jsqr from 'jsqr';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.ts';
-import { launchChromium } from '../support/browser.ts';
+import { createGroupIn, draftActionIn, launchChromium, openPhone, signUpIn } from '../support/browser.ts';
 import { startServer } from '../support/server.ts';
 
 /**
@@ -29,15 +29,7 @@ describe('in Chromium: a marshal checks a participant in with the QR code of the
     await server?.dispose();
   });
 
-  async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
-    return { context, page };
-  }
+  const phone = () => openPhone(browser, problems);
 
   /** The pixels of the QR image as the page draws it, read back through a canvas in the page. */
   async function qrPixels(page: Page): Promise<{ width: number; height: number; data: number[] }> {
@@ -58,29 +50,9 @@ describe('in Chromium: a marshal checks a participant in with the QR code of the
 
   it('the participant shows the QR, the marshal enters what it holds, and the live page moves to checked in', async () => {
     const { page: marshal } = await phone();
-    await marshal.goto(`${server.url}/signup`);
-    await marshal.getByLabel('Handle').fill('rosa');
-    await marshal.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
-    await marshal.getByRole('button', { name: 'Create account' }).click();
-    await marshal.waitForURL((url) => !url.pathname.startsWith('/signup'));
-    await marshal.goto(`${server.url}/groups/new`);
-    await marshal.getByLabel('Name').fill('River Choir');
-    await marshal.getByRole('button', { name: 'Create group' }).click();
-    await marshal.waitForURL(/\/g\/[a-z0-9-]+$/);
-
-    await marshal.getByRole('link', { name: 'Plan an action' }).click();
-    await marshal.getByLabel('Title').fill('Sing for the river');
-    await marshal.getByLabel('The call').fill('We sing together.');
-    await marshal.getByLabel('By link').check();
-    await marshal.getByLabel('The same instant everywhere').check();
-    await marshal.getByLabel('Date', { exact: true }).fill('2026-06-01');
-    await marshal.getByLabel('Start time').fill('14:00');
-    await marshal.getByLabel('Find a time zone').fill('UTC');
-    await marshal.getByLabel('Time zone for the start').selectOption('UTC');
-    await marshal.getByLabel('Duration in minutes').fill('30');
-    await marshal.getByRole('button', { name: 'Create draft' }).click();
-    await marshal.waitForURL(/\/a\/[^/]+\/console$/);
-    const slug = new URL(marshal.url()).pathname.split('/')[2]!;
+    await signUpIn(marshal, server.url, 'rosa');
+    await createGroupIn(marshal, server.url, 'River Choir');
+    const slug = await draftActionIn(marshal, 'Sing for the river', 'We sing together.');
     const cities = marshal.getByRole('region', { name: 'Cities' });
     await marshal.getByText('Add a city', { exact: true }).click();
     await cities.getByLabel('City', { exact: true }).fill('Berlin');
