@@ -1,8 +1,9 @@
 import type { z } from '@hono/zod-openapi';
+import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import type { Ctx } from '../core/context.ts';
 import type { DataKey } from '../core/crypto.ts';
 import { instant } from '../core/clock.ts';
-import { conflict, invalid } from '../core/errors.ts';
+import { conflict } from '../core/errors.ts';
 import { shortId, uuidv7 } from '../core/ids.ts';
 import { parseInput } from '../groups/model.ts';
 import { managedGroup } from '../groups/policy.ts';
@@ -125,16 +126,6 @@ export async function publishAction(ctx: Ctx, slug: string): Promise<ActionView>
 
 const pageSize = 20;
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
-  } catch {
-    // falls through to the same answer as any other unreadable cursor
-  }
-  throw invalid('invalid_input', { cursor: 'Not a cursor this server gave out' });
-}
-
 /** Open, published actions only, newest first: semi-open and closed ones are never listed. */
 export async function listActions(ctx: Ctx, query: ActionListQuery = {}): Promise<ActionPage> {
   const { cursor } = parseInput(listQuerySchema, { cursor: query.cursor });
@@ -167,6 +158,6 @@ export async function listActions(ctx: Ctx, query: ActionListQuery = {}): Promis
         .map((n) => ({ nodeId: n.id, city: n.city, zone: n.zone, startsAt: n.starts_at, startsLocal: localIso(n.starts_at, n.zone) })),
       createdAt: a.created_at,
     })),
-    next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url') : null,
+    next: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }

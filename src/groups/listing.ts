@@ -1,26 +1,11 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Ctx } from '../core/context.ts';
-import { invalid } from '../core/errors.ts';
+import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import type { Database } from '../store/schema.ts';
 import { listQuerySchema, parseInput, toSummary, type GroupPage, type ListQuery, type MyGroup, type Role } from './model.ts';
 import { requireActor } from './policy.ts';
 
 const pageSize = 20;
-
-/** Opaque to clients so the ordering can change without breaking them. */
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
-  } catch {
-    // falls through to the same answer as any other unreadable cursor
-  }
-  throw invalid('invalid_input', { cursor: 'Not a cursor this server gave out' });
-}
 
 const memberCount = (eb: ExpressionBuilder<Database, 'groups'>) =>
   eb.selectFrom('memberships').select(eb.fn.countAll().as('n')).whereRef('memberships.group_id', '=', 'groups.id').as('member_count');
