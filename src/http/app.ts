@@ -6,7 +6,7 @@ import { ping } from '../store/store.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { authenticate, provideDeps, securityHeaders } from './middleware.ts';
 import { problemResponse, toProblemResponse, validationProblem } from './problems.ts';
-import { webAssets, webRoot } from './web.ts';
+import { webAssets, webIndex } from './web.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { groupRoutes } from '../groups/routes.ts';
 import { actionRoutes } from '../actions/routes.ts';
@@ -71,6 +71,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1', createApi());
   app.doc31('/api/openapi.json', apiInfo);
 
-  if (existsSync(webRoot)) app.route('/', webAssets());
+  if (existsSync(webIndex)) app.route('/', webAssets());
   return app;
 }

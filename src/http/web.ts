@@ -6,12 +6,14 @@ import { join, relative } from 'node:path';
 import type { AppEnv } from './env.ts';
 
 export const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** Present only once a build has finished writing (Vite empties the folder first). */
+export const webIndex = join(webRoot, 'index.html');
 
 /** The built Svelte app; any unknown non-API path gets index.html so deep links work. */
 export function webAssets(): Hono<AppEnv> {
   const web = new Hono<AppEnv>();
   const root = relative(process.cwd(), webRoot) || '.';
-  const index = readFileSync(join(webRoot, 'index.html'), 'utf8');
+  const index = readFileSync(webIndex, 'utf8');
   web.use(
     '/assets/*',
     serveStatic({
