@@ -1,9 +1,9 @@
-import { SqliteAdapter, sql } from 'kysely';
 import type { Bus } from '../bus/bus.ts';
 import type { Ctx } from '../core/context.ts';
 import { instant } from '../core/clock.ts';
 import type { Job } from '../jobs/model.ts';
 import { cancelJobs } from '../jobs/schedule.ts';
+import { flushDeletions } from '../store/dialect/erasure.ts';
 import { liveBusTopic } from './live-events.ts';
 import { eraseKey, erasureDue, nodeKeyPrefixes, postpone, type Timers } from './release.ts';
 
@@ -60,16 +60,6 @@ export async function fireErasure(ctx: Ctx, timers: Timers, bus: Bus, job: Job):
   // Also when run again after a crash: idempotent. Done timers go too, so the jobs table no
   // longer tells when this action's reveals were.
   for (const node of nodes) for (const prefix of nodeKeyPrefixes(node.id)) await cancelJobs(ctx.db, { dedupeKeyPrefix: prefix });
-  await flushWal(ctx);
+  await flushDeletions(ctx.db);
   await bus.publish(liveBusTopic, { kind: 'erased', actionId });
-}
-
-/**
- * SQLite keeps page images of earlier commits in its WAL until a checkpoint; secure_delete
- * zeroes freed pages in the main file only. Without this, the old wrapped key could outlive
- * the erasure on disk. PostgreSQL leaves dead rows to (auto)vacuum (docs/operating.md).
- */
-async function flushWal(ctx: Ctx): Promise<void> {
-  if (!(ctx.db.getExecutor().adapter instanceof SqliteAdapter)) return;
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(ctx.db);
 }
