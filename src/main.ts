@@ -13,7 +13,7 @@ import { MemoryBus } from './bus/memory.ts';
 import { PostgresBus } from './bus/postgres.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { startActionEngine } from './actions/engine.ts';
-import { LiveHub } from './actions/live-hub.ts';
+import { Hub } from './realtime/hub.ts';
 
 export interface Running {
   url: string;
@@ -42,7 +42,7 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
 
   const bus = busFor(config, store, log);
   await bus.start();
-  const hub = new LiveHub();
+  const hub = new Hub();
   hub.start();
   const jobs = new JobRunner({ store, clock, log, bus, leaseMs: config.jobLeaseMs });
   // Handlers are registered before the runner starts, which then fires what came due while down.

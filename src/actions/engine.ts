@@ -7,7 +7,7 @@ import type { JobRunner } from '../jobs/runner.ts';
 import type { Store } from '../store/store.ts';
 import { onDisclosuresChanged } from './disclosures.ts';
 import { fireErasure } from './erasure.ts';
-import type { LiveHub } from './live-hub.ts';
+import type { Hub } from '../realtime/hub.ts';
 import { relayLiveEvents } from './live-relay.ts';
 import { disperseJob, eraseJob, fireDispersal, fireRelease, followAction, releaseJob } from './release.ts';
 
@@ -22,7 +22,7 @@ export interface ActionEngineDeps {
   config: Config;
   log: Logger;
   bus: Bus;
-  hub: LiveHub;
+  hub: Hub;
   jobs: JobRunner;
 }
 

@@ -4,7 +4,7 @@ import type { Ctx } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 import { broadcastById } from './broadcasts.ts';
 import { visibleDisclosures, type OpenedDisclosure } from './disclosure-policy.ts';
-import type { LiveHub } from './live-hub.ts';
+import type { Hub } from '../realtime/hub.ts';
 import { actionTopicPrefix, audiencesFor, broadcastEvent, disclosureEvent, disperseEvent, liveBusTopic, liveTopicPrefix, nodeTopic } from './live-events.ts';
 import { tiers, type Tier } from './model.ts';
 import type { ActionNodeRow, ActionRow } from './rows.ts';
@@ -17,7 +17,7 @@ import type { ActionNodeRow, ActionRow } from './rows.ts';
 export interface RelayDeps {
   ctx: Ctx;
   bus: Bus;
-  hub: LiveHub;
+  hub: Hub;
   log: Logger;
 }
 

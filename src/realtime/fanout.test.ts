@@ -85,6 +85,19 @@ describe('SSE fan-out through a real HTTP server', () => {
     assert.equal(server.hub.count(), 0);
   });
 
+  it('ends only the streams of topics with a given prefix', async () => {
+    const [erased1, erased2, kept] = await Promise.all([
+      server.subscribe('action:1:n1', 'rsvp'),
+      server.subscribe('action:1:n2', 'present'),
+      server.subscribe('action:2:n1', 'rsvp'),
+    ]);
+    assert.equal(server.hub.endTopics('action:1:'), 2);
+    await Promise.all([erased1!.reader.done, erased2!.reader.done]);
+    assert.deepEqual([server.hub.count('action:1:n1'), server.hub.count('action:1:n2'), server.hub.count('action:2:n1')], [0, 0, 1]);
+    server.hub.send('action:2:n1', ['rsvp'], { id: 'still', event: 'note', data: null });
+    await kept!.reader.until((events) => events.at(-1)?.id === 'still');
+  });
+
   it('cuts off a subscriber that stops reading, without holding back the others', async () => {
     const fast = await Promise.all([server.subscribe('a', 'rsvp'), server.subscribe('a', 'rsvp')]);
     // A phone that stopped reading: a raw socket that never consumes what it is sent.

@@ -107,6 +107,21 @@ export class Hub {
     return total;
   }
 
+  /** Ends every stream whose topic starts with the prefix (an erased action's); returns how many. */
+  endTopics(prefix: string): number {
+    const ending = [...this.#topics].filter(([topic]) => topic.startsWith(prefix));
+    let ended = 0;
+    for (const [, audiences] of ending) {
+      for (const members of audiences.values()) {
+        for (const connection of [...members]) {
+          connection.end();
+          ended++;
+        }
+      }
+    }
+    return ended;
+  }
+
   counts(): AudienceCount[] {
     const result: AudienceCount[] = [];
     for (const [topic, audiences] of this.#topics) {

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../src/http/env.ts';
 import { RateLimiter } from '../../src/http/rate-limit.ts';
 import type { DialectName } from '../../src/store/store.ts';
 import { startActionEngine } from '../../src/actions/engine.ts';
-import { LiveHub } from '../../src/actions/live-hub.ts';
+import { Hub } from '../../src/realtime/hub.ts';
 import { MemoryBus } from '../../src/bus/memory.ts';
 import { JobRunner } from '../../src/jobs/runner.ts';
 import { freshStore, type TestStore } from './stores.ts';
@@ -22,7 +22,7 @@ export interface TestApp {
   config: Config;
   fixture: TestStore;
   /** Live streams of this app; the bus they hear from. */
-  hub: LiveHub;
+  hub: Hub;
   bus: MemoryBus;
   /** Not started: tests move the clock and call `jobs.runDue()`, so nothing fires behind their back. */
   jobs: JobRunner;
@@ -44,7 +44,7 @@ export async function testApp(dialect: DialectName = 'sqlite', env: Record<strin
   const log = createLogger(config.logLevel);
   const bus = new MemoryBus({ log });
   await bus.start();
-  const hub = new LiveHub();
+  const hub = new Hub();
   const jobs = new JobRunner({ store: fixture.store, clock, log, bus });
   const actions = await startActionEngine({ store: fixture.store, clock, config, log, bus, hub, jobs });
   const app = createApp({ store: fixture.store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs });
