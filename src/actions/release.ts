@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Bus } from '../bus/bus.ts';
 import type { Ctx } from '../core/context.ts';
 import { instant } from '../core/clock.ts';
 import type { Job, JobRequest } from '../jobs/model.ts';
-import { cancelJobs } from '../jobs/schedule.ts';
+import { cancelJobs, jobsByKeyPrefix } from '../jobs/schedule.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { releaseInstants } from './disclosure-policy.ts';
 import { liveBusTopic } from './live-events.ts';
@@ -48,8 +47,6 @@ async function wantedTimers(ctx: Ctx, action: ActionRow, nodes: readonly ActionN
   return requests;
 }
 
-const startsWith = (prefix: string) => sql<boolean>`substr(dedupe_key, 1, length(cast(${prefix} as text))) = cast(${prefix} as text)`;
-
 /**
  * Brings the action's timers in line with its rows: stale pending ones are cancelled, new
  * and moved ones scheduled. `refire` (after an organizer's change) sends a past release
@@ -62,12 +59,7 @@ export async function followAction(ctx: Ctx, timers: Timers, actionId: string, o
   const nodes = await ctx.db.selectFrom('action_nodes').selectAll().where('action_id', '=', actionId).execute();
   const requests = await wantedTimers(ctx, action, nodes);
   const prefixes = [...nodes.flatMap((node) => nodeKeyPrefixes(node.id)), eraseKey(actionId)];
-  // Reading the jobs table beside the jobs API: it has no "list by key" yet.
-  const existing = await ctx.db
-    .selectFrom('jobs')
-    .select(['dedupe_key', 'status', 'run_at'])
-    .where((eb) => eb.or(prefixes.map(startsWith)))
-    .execute();
+  const existing = await jobsByKeyPrefix(ctx.db, prefixes);
   const wanted = new Set(requests.map((r) => r.dedupeKey));
   for (const job of existing) {
     // Exact keys: an ISO instant or a UUID ends each, so no key is a prefix of another.

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects, freshStore, skipReason, type TestStore } from '../../test/support/stores.ts';
 import { ManualClock, addMs } from '../core/clock.ts';
-import { cancelJobs, pruneJobs, scheduleJob } from './schedule.ts';
+import { cancelJobs, jobsByKeyPrefix, pruneJobs, scheduleJob } from './schedule.ts';
 
 for (const dialect of dialects) {
   describe(`scheduling jobs on ${dialect}`, async () => {
@@ -55,6 +55,10 @@ for (const dialect of dialects) {
       const keys = ['action:A1:reveal', 'action:A1:disperse', 'action:A10:reveal', 'Action:A1:reveal', 'action:%:x', 'action:_1:x'];
       for (const dedupeKey of keys) await scheduleJob(t.store.db, { kind: 'test.cancel', runAt: at, payload: {}, dedupeKey }, clock);
       await t.store.db.updateTable('jobs').set({ status: 'running' }).where('dedupe_key', '=', 'action:A1:disperse').execute();
+
+      const listed = await jobsByKeyPrefix(t.store.db, ['action:A1:', 'action:_']);
+      assert.deepEqual(listed.map((j) => `${j.dedupe_key} ${j.status}`).sort(), ['action:A1:disperse running', 'action:A1:reveal pending', 'action:_1:x pending']);
+      await assert.rejects(jobsByKeyPrefix(t.store.db, ['']));
 
       assert.equal(await cancelJobs(t.store.db, { dedupeKeyPrefix: 'action:A1:' }), 2);
       assert.equal(await cancelJobs(t.store.db, { dedupeKeyPrefix: 'action:%' }), 1);

@@ -58,14 +58,26 @@ export async function scheduleJob(db: Kysely<Database>, request: JobRequest, clo
  * never run, a running one finishes but is not retried, and the key may be scheduled afresh.
  * Returns how many were forgotten.
  */
+// Not LIKE: SQLite's LIKE ignores case and PostgreSQL's does not; equality behaves the same on both.
+const keyStartsWith = (prefix: string) => sql<boolean>`substr(dedupe_key, 1, length(cast(${prefix} as text))) = cast(${prefix} as text)`;
+
 export async function cancelJobs(db: Kysely<Database>, { dedupeKeyPrefix }: { dedupeKeyPrefix: string }): Promise<number> {
   if (dedupeKeyPrefix === '') throw new Error('cancelJobs needs a non-empty dedupeKeyPrefix');
-  // Not LIKE: SQLite's LIKE ignores case and PostgreSQL's does not; equality behaves the same on both.
-  const result = await db
-    .deleteFrom('jobs')
-    .where(sql<boolean>`substr(dedupe_key, 1, length(cast(${dedupeKeyPrefix} as text))) = cast(${dedupeKeyPrefix} as text)`)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('jobs').where(keyStartsWith(dedupeKeyPrefix)).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Jobs whose dedupe key starts with any of the prefixes, whatever their status. */
+export async function jobsByKeyPrefix(
+  db: Kysely<Database>,
+  prefixes: string[],
+): Promise<{ dedupe_key: string | null; status: string; run_at: string }[]> {
+  if (prefixes.length === 0 || prefixes.includes('')) throw new Error('jobsByKeyPrefix needs non-empty prefixes');
+  return db
+    .selectFrom('jobs')
+    .select(['dedupe_key', 'status', 'run_at'])
+    .where((eb) => eb.or(prefixes.map(keyStartsWith)))
+    .execute();
 }
 
 /** Retention: removes finished jobs last touched before the given instant. */
