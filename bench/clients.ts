@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { Crowd, ErrorTally } from './crowd.ts';
 import type { FromClients, ToClients } from './protocol.ts';
 import { SseWire } from './sse-wire.ts';
 
@@ -17,26 +17,9 @@ interface Phone {
   joined: boolean;
 }
 
-const phones: Phone[] = [];
-let target: { at: number; match: string; deadline: number } | null = null;
-let frame: string | null = null;
-let finish: (() => void) | null = null;
-/** Phones of the crowd still waiting for the target while armed. */
-let waiting = 0;
-
 const send = (message: FromClients) => process.send?.(message);
-
-/** Wall-clock milliseconds with sub-millisecond steps, anchored on a tick of Date.now(). */
-let anchorWall = 0;
-let anchorPerf = 0;
-function anchorClock(): void {
-  const start = Date.now();
-  let now = start;
-  while (now === start) now = Date.now();
-  anchorPerf = performance.now();
-  anchorWall = now;
-}
-const wallNow = () => anchorWall + (performance.now() - anchorPerf);
+const crowd = new Crowd<Phone>(send);
+const phones = crowd.phones;
 
 const retryable = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EADDRNOTAVAIL', 'EPIPE']);
 
@@ -57,7 +40,7 @@ function open(spec: Extract<ToClients, { kind: 'connect' }>, index: number): Pro
       socket.write(`GET ${spec.paths[index]} HTTP/1.1\r\nHost: ${spec.host}:${spec.port}\r\nAccept: text/event-stream\r\n\r\n`);
     });
     socket.on('data', (bytes: Buffer) => {
-      const receivedAt = wallNow();
+      const receivedAt = crowd.wallNow();
       let events;
       try {
         events = phone.wire.feed(bytes);
@@ -78,36 +61,22 @@ function open(spec: Extract<ToClients, { kind: 'connect' }>, index: number): Pro
         phone.joined = true;
         resolve(phone);
       }
-      for (const event of events) received(phone, event.id, event.frame, receivedAt);
+      for (const event of events) crowd.received(phone, event.id, receivedAt, () => event.frame);
     });
     socket.on('error', fail);
     socket.on('close', () => {
       clearTimeout(timer);
       phone.ended = true;
       fail(new Error(phone.wire.status ? `HTTP ${phone.wire.status}: closed` : 'closed before answering'));
-      if (target && phone.joined && phone.receivedAt === null) settle();
+      if (phone.joined) crowd.dropped(phone);
     });
   });
 }
 
-function received(phone: Phone, id: string | null, text: string, at: number): void {
-  if (!target || phone.receivedAt !== null || id === null || !id.includes(target.match)) return;
-  phone.receivedAt = at;
-  frame ??= text;
-  settle();
-}
-
-/** One more phone has its answer (the target, or a lost stream). */
-function settle(): void {
-  if (--waiting <= 0) finish?.();
-}
-
 async function connectAll(spec: Extract<ToClients, { kind: 'connect' }>): Promise<void> {
   let next = 0;
-  let failed = 0;
-  /** Distinct reasons with how many clients gave each: 5000 identical lines would say less. */
-  const errors = new Map<string, number>();
-  const progress = setInterval(() => send({ kind: 'progress', open: phones.length, failed }), 250);
+  const errors = new ErrorTally();
+  const progress = setInterval(() => send({ kind: 'progress', open: phones.length, failed: errors.failed }), 250);
   const worker = async () => {
     while (next < spec.paths.length) {
       const index = next++;
@@ -121,9 +90,7 @@ async function connectAll(spec: Extract<ToClients, { kind: 'connect' }>): Promis
             await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
             continue;
           }
-          failed++;
-          const reason = `${code ?? ''} ${message}`.trim();
-          if (errors.size < 5 || errors.has(reason)) errors.set(reason, (errors.get(reason) ?? 0) + 1);
+          errors.add(`${code ?? ''} ${message}`.trim());
           break;
         }
       }
@@ -131,30 +98,7 @@ async function connectAll(spec: Extract<ToClients, { kind: 'connect' }>): Promis
   };
   await Promise.all(Array.from({ length: Math.min(spec.concurrency, spec.paths.length) }, worker));
   clearInterval(progress);
-  send({ kind: 'connected', open: phones.length, failed, errors: [...errors].map(([reason, count]) => `${count} × ${reason}`) });
-}
-
-async function arm(spec: Extract<ToClients, { kind: 'arm' }>): Promise<void> {
-  anchorClock();
-  frame = null;
-  for (const phone of phones) phone.receivedAt = null;
-  waiting = phones.filter((p) => !p.ended).length;
-  target = spec;
-  send({ kind: 'armed' });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, spec.deadline - Date.now()));
-    finish = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    if (waiting <= 0) finish();
-  });
-  finish = null;
-  target = null;
-  const latencies = phones.filter((p) => p.receivedAt !== null).map((p) => p.receivedAt! - spec.at);
-  const missing = phones.filter((p) => p.receivedAt === null && !p.ended).length;
-  const lost = phones.filter((p) => p.receivedAt === null && p.ended).length;
-  send({ kind: 'result', latencies, missing, lost, frame });
+  send(errors.connected(phones.length));
 }
 
 function closeAll(): void {
@@ -165,7 +109,7 @@ function closeAll(): void {
 if (!process.send) throw new Error('run by bench/main.ts (it needs an IPC channel)');
 process.on('message', (message: ToClients) => {
   if (message.kind === 'connect') void connectAll(message);
-  else if (message.kind === 'arm') void arm(message);
+  else if (message.kind === 'arm') void crowd.arm(message);
   else closeAll();
 });
 process.once('disconnect', () => process.exit(0));

@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { Crowd, ErrorTally } from './crowd.ts';
 import type { FromClients } from './protocol.ts';
 
 /**
@@ -19,27 +19,9 @@ interface Phone {
   ended: boolean;
 }
 
-const phones: Phone[] = [];
-let target: { match: string } | null = null;
-let frame: string | null = null;
-let waiting = 0;
-let finish: (() => void) | null = null;
 const send = (message: FromClients) => process.send?.(message);
-
-let anchorWall = 0;
-let anchorPerf = 0;
-function anchorClock(): void {
-  const start = Date.now();
-  let now = start;
-  while (now === start) now = Date.now();
-  anchorPerf = performance.now();
-  anchorWall = now;
-}
-const wallNow = () => anchorWall + (performance.now() - anchorPerf);
-
-function settle(): void {
-  if (--waiting <= 0) finish?.();
-}
+const crowd = new Crowd<Phone>(send);
+const phones = crowd.phones;
 
 function open(spec: Extract<ToPeerClients, { kind: 'connect' }>, index: number): Promise<Phone> {
   return new Promise((resolve, reject) => {
@@ -52,11 +34,7 @@ function open(spec: Extract<ToPeerClients, { kind: 'connect' }>, index: number):
     } as Parameters<typeof io>[1]);
     const phone: Phone = { socket, receivedAt: null, ended: false };
     socket.on('disclosure', (id: string | null, payload: unknown) => {
-      const at = wallNow();
-      if (!target || phone.receivedAt !== null || !id?.includes(target.match)) return;
-      phone.receivedAt = at;
-      frame ??= JSON.stringify([id, payload]);
-      settle();
+      crowd.received(phone, id, crowd.wallNow(), () => JSON.stringify([id, payload]));
     });
     socket.once('connect', () => resolve(phone));
     socket.once('connect_error', (err) => {
@@ -66,54 +44,28 @@ function open(spec: Extract<ToPeerClients, { kind: 'connect' }>, index: number):
     socket.on('disconnect', () => {
       if (phone.ended) return;
       phone.ended = true;
-      if (target && phone.receivedAt === null) settle();
+      crowd.dropped(phone);
     });
   });
 }
 
 async function connectAll(spec: Extract<ToPeerClients, { kind: 'connect' }>): Promise<void> {
   let next = 0;
-  let failed = 0;
-  const errors = new Map<string, number>();
-  const progress = setInterval(() => send({ kind: 'progress', open: phones.length, failed }), 250);
+  const errors = new ErrorTally();
+  const progress = setInterval(() => send({ kind: 'progress', open: phones.length, failed: errors.failed }), 250);
   const worker = async () => {
     while (next < spec.count) {
       const index = next++;
       try {
         phones.push(await open(spec, index));
       } catch (err) {
-        failed++;
-        const reason = (err as Error).message;
-        if (errors.size < 5 || errors.has(reason)) errors.set(reason, (errors.get(reason) ?? 0) + 1);
+        errors.add((err as Error).message);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(spec.concurrency, spec.count) }, worker));
   clearInterval(progress);
-  send({ kind: 'connected', open: phones.length, failed, errors: [...errors].map(([reason, count]) => `${count} × ${reason}`) });
-}
-
-async function arm(spec: Extract<ToPeerClients, { kind: 'arm' }>): Promise<void> {
-  anchorClock();
-  frame = null;
-  for (const phone of phones) phone.receivedAt = null;
-  waiting = phones.filter((p) => !p.ended).length;
-  target = spec;
-  send({ kind: 'armed' });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, spec.deadline - Date.now()));
-    finish = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    if (waiting <= 0) finish();
-  });
-  finish = null;
-  target = null;
-  const latencies = phones.filter((p) => p.receivedAt !== null).map((p) => p.receivedAt! - spec.at);
-  const missing = phones.filter((p) => p.receivedAt === null && !p.ended).length;
-  const lost = phones.filter((p) => p.receivedAt === null && p.ended).length;
-  send({ kind: 'result', latencies, missing, lost, frame });
+  send(errors.connected(phones.length));
 }
 
 function closeAll(): void {
@@ -127,7 +79,7 @@ function closeAll(): void {
 if (!process.send) throw new Error('run by bench/main.ts (it needs an IPC channel)');
 process.on('message', (message: ToPeerClients) => {
   if (message.kind === 'connect') void connectAll(message);
-  else if (message.kind === 'arm') void arm(message);
+  else if (message.kind === 'arm') void crowd.arm(message);
   else closeAll();
 });
 process.once('disconnect', () => process.exit(0));
