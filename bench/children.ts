@@ -82,7 +82,11 @@ export function forkHelper<In, Out extends { kind: string }>(name: string, scrip
 
 /** A program as an operator runs it (no IPC), for Blossom itself. */
 export function spawnProgram(name: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Child<never, never> {
-  const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS passes Node flags to the program under test (e.g. "--heapsnapshot-signal=SIGUSR2");
+  // BENCH_CPU_PROF=<dir> is short for a V8 CPU profile written there (open it in Chrome DevTools).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   return track(new Child<never, never>(name, child));
 }
 

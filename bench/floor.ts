@@ -1,23 +1,27 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { sseHeaders } from '../src/realtime/frame.ts';
+import { takeSocket } from '../src/realtime/hand-off.ts';
 import type { FromServer, ToServer } from './protocol.ts';
 import { serveOverIpc } from './server-ipc.ts';
 
 /**
  * The floor: the least any Node SSE server can do for a reveal. A bare node:http server
- * that holds every connection and, at the instant, writes one pre-serialized frame to each
- * response — no routing, no database, no per-tier bookkeeping. Blossom's figures are read
+ * that takes each stream's socket over once the head is written (as Blossom does, as Node
+ * does on an Upgrade) and, at the instant, writes one pre-serialized frame to each socket —
+ * no routing, no database, no per-tier bookkeeping. Blossom's figures are read
  * against these. Run by bench/main.ts as a child process, so its CPU is its own.
  */
-const streams = new Set<ServerResponse>();
+const streams = new Set<Socket>();
 
 const server = createServer((req, res) => {
-  res.writeHead(200, { ...sseHeaders });
-  res.flushHeaders();
-  streams.add(res);
-  res.once('close', () => streams.delete(res));
-  req.resume();
+  // Not inside the 'request' event: the parser is still reading the request there.
+  req.resume().once('end', () => {
+    const socket = takeSocket(req, res, sseHeaders);
+    if (!socket) throw new Error('this Node does not let the floor take sockets over');
+    streams.add(socket);
+    socket.once('close', () => streams.delete(socket));
+  });
 });
 
 function reveal(message: ToServer, send: (message: FromServer) => void): void {
@@ -28,8 +32,8 @@ function reveal(message: ToServer, send: (message: FromServer) => void): void {
     // A timer may run a hair ahead of the wall clock; never send before the instant.
     if (now < message.at) return void setTimeout(fire, message.at - now);
     let written = 0;
-    for (const res of streams) {
-      res.write(frame);
+    for (const socket of streams) {
+      socket.write(frame);
       written++;
     }
     send({ kind: 'revealed', written, lateMs: now - message.at });
@@ -39,5 +43,5 @@ function reveal(message: ToServer, send: (message: FromServer) => void): void {
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  serveOverIpc({ port, reveal, stop: () => server.closeAllConnections() });
+  serveOverIpc({ port, reveal, stop: () => streams.forEach((socket) => socket.destroy()) });
 });

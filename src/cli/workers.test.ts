@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { instance, postgresInstance } from '../../test/support/cli.ts';
 import { serveProcess } from '../../test/support/remote.ts';
+import { workerExecArgv, workerSemiSpaceMb } from './workers.ts';
 
 describe('blossom serve --workers', () => {
+  it('caps each worker\'s young generation unless the operator already chose a size', () => {
+    assert.deepEqual(workerExecArgv(['--enable-source-maps'], undefined), ['--enable-source-maps', `--max-semi-space-size=${workerSemiSpaceMb}`]);
+    assert.deepEqual(workerExecArgv(['--max-semi-space-size=16'], undefined), ['--max-semi-space-size=16']);
+    assert.deepEqual(workerExecArgv([], '--max-old-space-size=900 --max-semi-space-size=8'), []);
+    assert.deepEqual(workerExecArgv([], '--max-semi-space-size-x=1'), [`--max-semi-space-size=${workerSemiSpaceMb}`]);
+  });
+
   it('refuses more than one worker on SQLite, naming the setting and why', async (t) => {
     const blossom = instance({ PORT: '0', HOST: '127.0.0.1' });
     t.after(() => blossom.dispose());
@@ -28,6 +36,11 @@ describe('blossom serve --workers', () => {
       // The primary serves nothing itself: its children are the workers.
       const workers = await childrenOf(primary.child.pid!);
       assert.equal(workers.length, 2);
+      const { readFile } = await import('node:fs/promises');
+      for (const pid of workers) {
+        const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+        assert.ok(argv.includes(`--max-semi-space-size=${workerSemiSpaceMb}`), `worker ${pid} runs with a capped young generation: ${argv.join(' ')}`);
+      }
       process.kill(workers[0]!, 'SIGKILL');
       const deadline = Date.now() + 15_000;
       while (!/starting another/.test(primary.stderr()) || (await childrenOf(primary.child.pid!)).length < 2) {

@@ -23,6 +23,20 @@ export function workersProblem(config: Config): string | null {
 }
 
 /**
+ * A worker's young generation, in MB per semi-space. V8 sizes it from the machine's memory and
+ * lets it grow to 64 MB under a burst of new connections, memory the worker then keeps: on
+ * three workers that is more than all their idle streams together. Work between streams is
+ * short-lived, so a small young generation costs little CPU (docs/scaling.md has the figures).
+ */
+export const workerSemiSpaceMb = 4;
+
+/** The primary's Node flags for its workers, with the young generation capped unless the operator set it. */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const set = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])].some((flag) => /^--max-semi-space-size(=|$)/.test(flag));
+  return set ? [...execArgv] : [...execArgv, `--max-semi-space-size=${workerSemiSpaceMb}`];
+}
+
+/**
  * The primary of `serve --workers N`: it migrates once, then forks N workers that each run
  * the whole server (own pool, own LISTEN connection, own live hub and job runner) on one
  * shared port. It serves nothing itself; it restarts workers that die and passes a
@@ -55,6 +69,7 @@ export async function runPrimary(config: Config): Promise<void> {
       }, lived < quickDeathMs ? 1_000 : 0);
     });
   };
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   for (let n = 0; n < config.workers; n++) fork();
 
   // Announced once every worker listens: ready means at full strength, and with PORT=0 the

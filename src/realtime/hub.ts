@@ -31,6 +31,8 @@ export interface AudienceCount {
  */
 export class Hub {
   readonly #topics = new Map<string, Map<string, Set<SseConnection>>>();
+  /** One copy of each open topic's name, shared by its connections (each request builds its own). */
+  readonly #topicNames = new Map<string, string>();
   readonly #maxQueuedBytes: number;
   readonly #heartbeatMs: number;
   readonly #metrics: HubMetrics = { framesEncoded: 0, framesDelivered: 0, connectionsDropped: 0 };
@@ -60,11 +62,11 @@ export class Hub {
    * `connection.catchUp(events)` has written what it missed. See sseResponse().
    */
   connect(topic: string, audience: string, sink: SseSink): SseConnection {
-    const connection = new SseConnection(topic, audience, sink, this.#maxQueuedBytes);
     let audiences = this.#topics.get(topic);
     if (!audiences) this.#topics.set(topic, (audiences = new Map()));
     let members = audiences.get(audience);
     if (!members) audiences.set(audience, (members = new Set()));
+    const connection = new SseConnection(this.#intern(topic), audience, sink, this.#maxQueuedBytes);
     members.add(connection);
     connection.onClose(() => this.#remove(connection));
     return connection;
@@ -146,6 +148,16 @@ export class Hub {
     const members = audiences?.get(connection.audience);
     if (!audiences || !members?.delete(connection)) return;
     if (members.size === 0) audiences.delete(connection.audience);
-    if (audiences.size === 0) this.#topics.delete(connection.topic);
+    if (audiences.size === 0) {
+      this.#topics.delete(connection.topic);
+      this.#topicNames.delete(connection.topic);
+    }
+  }
+
+  #intern(topic: string): string {
+    const known = this.#topicNames.get(topic);
+    if (known !== undefined) return known;
+    this.#topicNames.set(topic, topic);
+    return topic;
   }
 }

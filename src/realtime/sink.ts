@@ -1,4 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { takeSocket } from './hand-off.ts';
 
 /** Where a connection's bytes go: the raw Node response, or a web ReadableStream. */
 export interface SseSink {
@@ -15,56 +18,105 @@ export interface SseSink {
   onClose(listener: () => void): void;
 }
 
-/** The floor: one write per connection straight into the socket's ServerResponse. */
-export function nodeResponseSink(res: ServerResponse): SseSink {
-  const listeners: Array<() => void> = [];
-  let closed = false;
+/**
+ * A stream served by node:http. It waits on the ServerResponse while the route reads the
+ * catch-up (so a phone that leaves meanwhile is noticed), then open() writes the head and
+ * takes the socket over (hand-off.ts); from then on it holds only the socket. Where the
+ * hand-off cannot be done it keeps writing through the ServerResponse.
+ */
+export class NodeSink implements SseSink {
+  #req: IncomingMessage | null;
+  #res: ServerResponse | null;
+  #out: Writable;
+  #closed = false;
+  #listeners: Array<() => void> | null = null;
   // Closed at once on end/destroy, not on the later 'close' event, so nothing more is queued.
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    for (const listener of listeners.splice(0)) listener();
+  readonly #close = () => {
+    if (this.#closed) return;
+    this.#closed = true;
+    const listeners = this.#listeners ?? [];
+    this.#listeners = null;
+    for (const listener of listeners) listener();
   };
-  res.once('close', close);
-  return {
-    write(frame) {
-      if (closed) return 0;
-      res.write(frame);
-      // Includes what the socket itself still holds, not only the response's own buffer.
-      return res.writableLength;
-    },
-    drain() {
-      if (closed || !res.writableNeedDrain) return Promise.resolve();
-      return new Promise((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    },
-    end() {
-      if (closed) return;
-      // Before the head is written the response is not ours to finish: the route may still
-      // answer with an error instead.
-      if (res.headersSent) res.end();
-      close();
-    },
-    destroy() {
-      if (closed) return;
-      res.destroy();
-      close();
-    },
-    get closed() {
-      return closed;
-    },
-    onClose(listener) {
-      if (closed) listener();
-      else listeners.push(listener);
-    },
-  };
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+    this.#out = res;
+    res.once('close', this.#close);
+  }
+
+  /** Sends the 200 head. Before this, end() leaves the response to the route (it may still answer with an error). */
+  open(headers: Readonly<Record<string, string>>): void {
+    const req = this.#req!;
+    const res = this.#res!;
+    this.#req = null;
+    this.#res = null;
+    const socket = takeSocket(req, res, headers);
+    if (socket) {
+      res.off('close', this.#close);
+      socket.once('close', this.#close);
+      this.#out = socket;
+      return;
+    }
+    res.writeHead(200, headers);
+    res.flushHeaders();
+  }
+
+  get opened(): boolean {
+    return this.#res === null;
+  }
+
+  write(frame: Uint8Array): number {
+    if (this.#closed) return 0;
+    this.#out.write(frame);
+    // Includes what the socket itself still holds, not only the response's own buffer.
+    return this.#out.writableLength;
+  }
+
+  drain(): Promise<void> {
+    const out = this.#out;
+    if (this.#closed || !out.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    if (this.opened) {
+      const out = this.#out;
+      // A socket of our own must close fully: the server's close() waits for it.
+      if (isSocket(out)) out.destroySoon();
+      else out.end();
+    }
+    this.#close();
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#out.destroy();
+    this.#close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#closed) listener();
+    else (this.#listeners ??= []).push(listener);
+  }
+}
+
+function isSocket(out: Writable): out is Socket {
+  return typeof (out as Partial<Socket>).destroySoon === 'function';
 }
 
 /** For servers without a Node ServerResponse (and app.request() in tests): a byte stream. */

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
-import { ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { sseHeaders, type SseEvent } from './frame.ts';
 import type { Hub } from './hub.ts';
-import { nodeResponseSink, streamSink } from './sink.ts';
+import { NodeSink, streamSink } from './sink.ts';
 
 export interface SseStream {
   hub: Hub;
@@ -23,15 +23,16 @@ export interface SseStream {
  * writes that, then releases the held events it did not already contain. If catchUp throws,
  * nothing has been sent and the error becomes an ordinary error response.
  *
- * Under @hono/node-server it writes straight to the Node ServerResponse, the cheapest path
- * to many sockets; elsewhere (e.g. app.request() in tests) it answers with a byte stream.
+ * Under @hono/node-server it takes the socket over from node:http once the head is written,
+ * the cheapest path to many sockets (sink.ts, hand-off.ts); elsewhere (e.g. app.request() in tests) it answers with a byte stream.
  */
 export async function sseResponse(c: Context, options: SseStream): Promise<Response> {
   const { hub, topic, audience, catchUp } = options;
   const lastEventId = c.req.header('last-event-id')?.trim() || null;
-  const outgoing = nodeOutgoing(c.env);
-  const stream = outgoing ? null : streamSink();
-  const connection = hub.connect(topic, audience, outgoing ? nodeResponseSink(outgoing) : stream!.sink);
+  const node = nodeMessages(c.env);
+  const stream = node ? null : streamSink();
+  const sink = node ? new NodeSink(node.incoming, node.outgoing) : null;
+  const connection = hub.connect(topic, audience, sink ?? stream!.sink);
 
   let missed: SseEvent[];
   try {
@@ -41,22 +42,21 @@ export async function sseResponse(c: Context, options: SseStream): Promise<Respo
     throw err;
   }
   const headers = { ...preparedHeaders(c), ...sseHeaders };
-  if (outgoing) {
+  if (node) {
     // Shut down, or too much held back, while the catch-up was read: the peer retries.
     if (connection.closed) {
-      outgoing.destroy();
+      node.outgoing.destroy();
       return RESPONSE_ALREADY_SENT;
     }
-    outgoing.writeHead(200, headers);
-    outgoing.flushHeaders();
+    sink!.open(headers);
   }
   void connection.catchUp(missed).catch(() => connection.drop());
-  return outgoing ? RESPONSE_ALREADY_SENT : new Response(stream!.stream, { status: 200, headers });
+  return node ? RESPONSE_ALREADY_SENT : new Response(stream!.stream, { status: 200, headers });
 }
 
-function nodeOutgoing(env: unknown): ServerResponse | null {
-  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
-  return outgoing instanceof ServerResponse ? outgoing : null;
+function nodeMessages(env: unknown): { incoming: IncomingMessage; outgoing: ServerResponse } | null {
+  const { incoming, outgoing } = (env ?? {}) as { incoming?: unknown; outgoing?: unknown };
+  return incoming instanceof IncomingMessage && outgoing instanceof ServerResponse ? { incoming, outgoing } : null;
 }
 
 /** Headers middleware set before the route ran (the Node path bypasses Hono's response). */
