@@ -1,0 +1,48 @@
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { dialectOf } from './dialect/geo.ts';
+import type { Database } from './schema.ts';
+import type { DialectName } from './store.ts';
+
+/**
+ * A query built and compiled once per dialect, then run with fresh parameters. Kysely builds
+ * and compiles a query on every call, which costs more than SQLite takes to answer a lookup
+ * by key; the few queries on hot paths (a check-in crowd) are declared this way instead.
+ *
+ * `build` is called once with placeholders for the arguments; each must end up as a bound
+ * parameter of the compiled query, not spliced into its text or dropped (refused on first
+ * use), so the same SQL text runs with the caller's values in their places.
+ */
+export type PreparedQuery<A extends string[], R> = (db: Kysely<Database>, ...args: A) => Promise<R[]>;
+
+interface Compiled {
+  sql: string;
+  /** The compiled parameters, with the index of the argument that goes there, or -1 to keep the constant. */
+  parameters: readonly unknown[];
+  slots: readonly number[];
+}
+
+const marker = '\u0000blossom-prepared-argument-';
+
+export function prepared<A extends string[], R>(arity: A['length'], build: (db: Kysely<Database>, ...args: A) => Compilable<R>): PreparedQuery<A, R> {
+  const byDialect = new Map<DialectName, Compiled>();
+  const compile = (db: Kysely<Database>): Compiled => {
+    const placeholders = Array.from({ length: arity }, (_, i) => `${marker}${i}`) as A;
+    const query = build(db, ...placeholders).compile();
+    const slots = query.parameters.map((value) => (typeof value === 'string' && value.startsWith(marker) ? Number(value.slice(marker.length)) : -1));
+    for (let i = 0; i < arity; i++) {
+      if (!slots.includes(i)) throw new Error(`prepared query: argument ${i} is not a bound parameter of ${query.sql}`);
+    }
+    return { sql: query.sql, parameters: query.parameters, slots };
+  };
+  return async (db, ...args) => {
+    const dialect = dialectOf(db);
+    let compiled = byDialect.get(dialect);
+    if (compiled === undefined) {
+      compiled = compile(db);
+      byDialect.set(dialect, compiled);
+    }
+    const { slots } = compiled;
+    const parameters = compiled.parameters.map((value, i) => (slots[i]! >= 0 ? args[slots[i]!] : value));
+    return (await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters))).rows;
+  };
+}
