@@ -24,6 +24,20 @@ for (const dialect of dialects) {
       assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
     });
 
+    it('refuses API bodies over 64 KiB, whether declared or streamed, and takes smaller ones', { skip }, async () => {
+      const big = JSON.stringify({ handle: 'x'.repeat(70 * 1024) });
+      const declared = await t.app.request('/api/v1/session', { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'content-length': String(big.length) } });
+      assert.equal(declared.status, 413);
+      assert.equal(((await declared.json()) as { code: string }).code, 'body_too_large');
+      const bytes = new TextEncoder().encode(big);
+      const stream = new ReadableStream({ start(c) { c.enqueue(bytes.subarray(0, 40_000)); c.enqueue(bytes.subarray(40_000)); c.close(); } });
+      const streamed = await t.app.request('/api/v1/session', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+      assert.equal(streamed.status, 413);
+      const small = JSON.stringify({ handle: 'nobody', password: 'not this one' });
+      const fine = await t.app.request('/api/v1/session', { method: 'POST', body: small, headers: { 'content-type': 'application/json', 'content-length': String(small.length) } });
+      assert.notEqual(fine.status, 413);
+    });
+
     it('answers unknown API paths with problem+json 404', { skip }, async () => {
       const res = await new Caller(t.app).call('GET', '/api/v1/nothing-here');
       assert.equal(res.status, 404);

@@ -1,10 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { existsSync } from 'node:fs';
-import { Problem, notFound } from '../core/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { ping } from '../store/store.ts';
 import type { AppDeps, AppEnv } from './env.ts';
-import { authenticate, provideDeps, securityHeaders } from './middleware.ts';
+import { authenticate, limitBody, provideDeps, securityHeaders } from './middleware.ts';
 import { problemResponse, toProblemResponse, validationProblem } from './problems.ts';
 import { webAssets, webIndex } from './web.ts';
 import { accountRoutes } from '../accounts/routes.ts';
@@ -53,15 +52,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', securityHeaders(deps.config.mapTiles));
   app.use('*', provideDeps(deps));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new Problem(413, 'body_too_large', 'The request body is larger than 64 KiB');
-      },
-    }),
-  );
+  app.use('/api/*', limitBody(64 * 1024));
   app.use('/api/*', authenticate);
 
   app.get('/healthz', async (c) => {

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { actorForAccessToken, actorForSession, sessionCookie } from '../accounts/authn.ts';
@@ -24,6 +25,28 @@ export function provideDeps(deps: AppDeps): MiddlewareHandler<AppEnv> {
       if (forwarded?.length) address = forwarded[forwarded.length - 1]!;
     }
     c.set('networkKey', networkKey(address, deps.config.masterSecret));
+    await next();
+  };
+}
+
+/**
+ * Refuses request bodies over `maxSize` bytes. Hono's bodyLimit asks the request for its body
+ * stream first, which turns Node's request into a full web Request on every call; a declared
+ * Content-Length (which Node's parser holds the body to) answers without that. Bodies without
+ * one are counted as they stream, by Hono's bodyLimit.
+ */
+export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => {
+    throw new Problem(413, 'body_too_large', `The request body is larger than ${maxSize / 1024} KiB`);
+  };
+  const streamed = bodyLimit({ maxSize, onError: tooLarge });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      // No declared length: a chunked (or HTTP/2) body is counted as it streams; GET has none.
+      return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : streamed(c, next);
+    }
+    if (Number.parseInt(length, 10) > maxSize) tooLarge();
     await next();
   };
 }
@@ -78,14 +101,24 @@ export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
+  const always: [string, string][] = [
+    ['Content-Security-Policy', csp],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['X-Frame-Options', 'DENY'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ['Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()'],
+  ];
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', csp);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    c.header('Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()');
-    if (c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');
+    const headers: [string, string][] = c.req.path.startsWith('/api/') ? [...always, ['Cache-Control', 'no-store']] : always;
+    // Onto the finished response's own headers: c.header() after next() rebuilds the whole
+    // response around a body stream, which costs more than most handlers.
+    try {
+      for (const [name, value] of headers) c.res.headers.set(name, value);
+    } catch {
+      // A response with immutable headers (Response.redirect, a fetched one): the slow way.
+      for (const [name, value] of headers) c.header(name, value);
+    }
   };
 }
