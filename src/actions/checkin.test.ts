@@ -2,6 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects, skipReason } from '../../test/support/stores.ts';
 import { codeAt } from '../core/rotating-code.ts';
+import { hashToken } from '../core/ids.ts';
+import { markPresent } from './checkin-marks.ts';
 import { nodeSecret } from './keys.ts';
 import { api, stage, type Stage } from './organizer-fixtures.ts';
 import { at, rsvpFor, scene, ticketHeader, type Scene } from './participation-fixtures.ts';
@@ -96,6 +98,26 @@ for (const dialect of dialects) {
       const late = await phone.call('POST', `${api}/actions/${sc.slug}/checkin`, { code: await codeFor(at(95)) }, ticketHeader(ticket));
       assert.equal(late.status, 409);
       assert.equal(late.body.code, 'action_over');
+    });
+
+    it('writes a crowd checking in at once, each mark once, the first instant kept', { skip }, async () => {
+      s.t.clock.set(at(-12));
+      const phones = await Promise.all(Array.from({ length: 6 }, async () => {
+        const phone = s.anonymous();
+        return { phone, ticket: await rsvpFor(phone, sc.slug, sc.nodeId) };
+      }));
+      const code = await codeFor(at(-12));
+      const post = ({ phone, ticket }: (typeof phones)[number]) => phone.call('POST', `${api}/actions/${sc.slug}/checkin`, { code }, ticketHeader(ticket));
+      // Every phone at once, the first one twice (a retry racing its original).
+      const answers = await Promise.all([...phones.map(post), post(phones[0]!)]);
+      assert.deepEqual(answers.map((a) => a.status), Array(7).fill(200));
+      assert.ok(answers.every((a) => a.body.checkedInAt === at(-12).toISOString() && a.body.tier === 'present'));
+      const db = s.t.fixture.store.db;
+      const rows = await db.selectFrom('rsvps').select(['id', 'checked_in_at']).where('ticket_hash', 'in', phones.map((p) => hashToken(p.ticket))).execute();
+      assert.deepEqual(rows.map((r) => r.checked_in_at), Array(6).fill(at(-12).toISOString()));
+      // Straight to the writer: a second mark keeps the first instant; a vanished RSVP answers null.
+      const [first] = rows;
+      assert.deepEqual(await Promise.all([markPresent(db, first!.id, at(-1).toISOString()), markPresent(db, 'no-such-rsvp', at(-1).toISOString())]), [at(-12).toISOString(), null]);
     });
 
     it('lets a marshal of the node check someone in by their QR code, and nobody else', { skip }, async () => {

@@ -3,10 +3,12 @@ import { instant } from '../core/clock.ts';
 import { invalid, notFound } from '../core/errors.ts';
 import { hashToken } from '../core/ids.ts';
 import { verifyCode } from '../core/rotating-code.ts';
+import { prepared } from '../store/prepared.ts';
 import { parseInput } from '../groups/model.ts';
 import { requireActor } from '../groups/policy.ts';
-import { visibleDisclosures } from './disclosure-policy.ts';
-import { findRsvp, holderAt, openForParticipants, stillGathering } from './holder.ts';
+import { markPresent } from './checkin-marks.ts';
+import { unlockedDisclosures } from './disclosure-policy.ts';
+import { findRsvp, openForParticipants, stillGathering } from './holder.ts';
 import { nodeSecret } from './keys.ts';
 import {
   checkInRequestSchema,
@@ -16,8 +18,8 @@ import {
   type MarshalCheckInRequest,
   type MarshalCheckInResult,
 } from './participation-views.ts';
-import { cleanTicket, isMarshalOf, visibleAction, visibleNode } from './policy.ts';
-import type { RsvpRow } from './rows.ts';
+import { cleanTicket, isMarshalOf, visibleAction, visibleNode, type ActionAccess } from './policy.ts';
+import type { ActionNodeRow, RsvpRow } from './rows.ts';
 
 /**
  * Check-in at the staging point: typing the code the marshals show (it turns every minute)
@@ -25,41 +27,46 @@ import type { RsvpRow } from './rows.ts';
  * someone in by scanning the QR code of their ticket.
  */
 
-/** Sets checked_in_at once; a second check-in keeps the first instant. */
-async function markPresent(ctx: Ctx, rsvp: RsvpRow): Promise<{ checkedInAt: string; already: boolean }> {
-  if (rsvp.checked_in_at !== null) return { checkedInAt: rsvp.checked_in_at, already: true };
-  const at = instant(ctx.clock.now());
-  await ctx.db.updateTable('rsvps').set({ checked_in_at: at }).where('id', '=', rsvp.id).where('checked_in_at', 'is', null).execute();
-  const row = await ctx.db.selectFrom('rsvps').select('checked_in_at').where('id', '=', rsvp.id).executeTakeFirst();
-  return { checkedInAt: row?.checked_in_at ?? at, already: false };
+interface Seat {
+  access: ActionAccess;
+  rsvp: Pick<RsvpRow, 'id' | 'checked_in_at'>;
+  node: ActionNodeRow;
+}
+
+const nodeById = prepared(1, (db, nodeId: string) => db.selectFrom('action_nodes').selectAll().where('id', '=', nodeId));
+
+/** The action, the caller's RSVP (by ticket, else by account) and its node; errors as everywhere else. */
+async function seatOf(ctx: Ctx, slug: string, ticket: string | null): Promise<Seat> {
+  const access = await visibleAction(ctx, slug);
+  openForParticipants(access.action);
+  const rsvp = await findRsvp(ctx, access.action.id, ticket);
+  if (!rsvp) throw notFound();
+  const [node] = await nodeById(ctx.db, rsvp.node_id);
+  if (!node) throw notFound();
+  return { access, rsvp, node };
 }
 
 export async function checkIn(ctx: Ctx, slug: string, input: CheckInRequest, ticket: string | null): Promise<CheckInResult> {
   const { code } = parseInput(checkInRequestSchema, input);
-  const access = await visibleAction(ctx, slug);
+  const { access, rsvp, node } = await seatOf(ctx, slug, ticket);
   const { action } = access;
-  openForParticipants(action);
-  const rsvp = await findRsvp(ctx, action.id, ticket);
-  if (!rsvp) throw notFound();
-  const node = await ctx.db.selectFrom('action_nodes').selectAll().where('id', '=', rsvp.node_id).executeTakeFirst();
-  if (!node) throw notFound();
   stillGathering(ctx, node);
   const now = ctx.clock.now();
-  if (rsvp.checked_in_at === null && !verifyCode(nodeSecret(ctx, action, node), code, now)) {
-    throw invalid('wrong_code', { code: 'That is not the code the marshals show now' });
+  let checkedInAt = rsvp.checked_in_at;
+  if (checkedInAt === null) {
+    if (!verifyCode(nodeSecret(ctx, action, node), code, now)) {
+      throw invalid('wrong_code', { code: 'That is not the code the marshals show now' });
+    }
+    // Answered only once the mark is on disk; withdrawn meanwhile, there is no RSVP to check in.
+    checkedInAt = await markPresent(ctx.db, rsvp.id, instant(now));
+    if (checkedInAt === null) throw notFound();
   }
-  const { checkedInAt } = await markPresent(ctx, rsvp);
-  const after = await holderAt(ctx, access, node, ticket);
+  // The RSVP at this node is checked in now, so the tier is present, or marshal for one.
+  const tier = isMarshalOf(access, node.id) ? 'marshal' : 'present';
   // What checking in unlocks beyond the rsvp tier; asked again (an answer lost on a bad
   // network), the same list again. The client merges by id.
-  const rsvpSees = new Set((await visibleDisclosures(ctx, action, node, 'rsvp', now)).map((d) => d.id));
-  const visible = await visibleDisclosures(ctx, action, node, after.tier, now);
-  return {
-    tier: after.tier,
-    checkedInAt,
-    disclosures: visible.filter((d) => !rsvpSees.has(d.id)).map((d) => ({ ...d, released: true })),
-    reconnect: true,
-  };
+  const unlocked = await unlockedDisclosures(ctx, action, node, 'rsvp', tier, now);
+  return { tier, checkedInAt, disclosures: unlocked.map((d) => ({ ...d, released: true })), reconnect: true };
 }
 
 /** A marshal of the node scans a participant's ticket. Anyone else: not found. */
@@ -76,6 +83,8 @@ export async function checkInByMarshal(ctx: Ctx, slug: string, nodeId: string, i
     ? undefined
     : await ctx.db.selectFrom('rsvps').selectAll().where('ticket_hash', '=', hashToken(ticket)).where('node_id', '=', node.id).executeTakeFirst();
   if (!rsvp) throw invalid('unknown_ticket', { ticket: 'No RSVP for this city with that ticket' });
-  const { checkedInAt, already } = await markPresent(ctx, rsvp);
-  return { checkedInAt, alreadyCheckedIn: already };
+  if (rsvp.checked_in_at !== null) return { checkedInAt: rsvp.checked_in_at, alreadyCheckedIn: true };
+  const checkedInAt = await markPresent(ctx.db, rsvp.id, instant(ctx.clock.now()));
+  if (checkedInAt === null) throw invalid('unknown_ticket', { ticket: 'No RSVP for this city with that ticket' });
+  return { checkedInAt, alreadyCheckedIn: false };
 }

@@ -2,6 +2,7 @@ import type { Ctx } from '../core/context.ts';
 import { open, type DataKey } from '../core/crypto.ts';
 import { instant } from '../core/clock.ts';
 import { relativeRelease } from '../core/tz.ts';
+import { prepared } from '../store/prepared.ts';
 import { aad, actionKey } from './keys.ts';
 import { placeSchema, tierRank, tiers, type Place, type Tier } from './model.ts';
 import { isMarshalOf, type ActionAccess } from './policy.ts';
@@ -40,6 +41,31 @@ function mayOpen(row: DisclosureRow, node: ActionNodeRow, holder: Tier, now: Dat
   return releaseOf(node, row.offset_minutes).getTime() <= now.getTime();
 }
 
+/** Whether the holder of `tier` may see anything of this node: participants only a published action's active nodes. */
+function mayLook(action: ActionRow, node: ActionNodeRow, tier: Tier): boolean {
+  if (node.action_id !== action.id) throw new Error(`node ${node.id} is not part of action ${action.id}`);
+  if (action.status === 'erased' || action.wrapped_key === null) return false;
+  // A release timer firing for a draft or a node still awaiting approval sends nothing.
+  return tier === 'marshal' || (action.status === 'published' && node.status === 'active');
+}
+
+const disclosuresOf = prepared(2, (db, actionId: string, nodeId: string) =>
+  db.selectFrom('disclosures').selectAll().where('action_id', '=', actionId).where((eb) => eb.or([eb('node_id', '=', nodeId), eb('node_id', 'is', null)])));
+
+/** That node's and every-node disclosures, unopened. */
+function disclosuresAt(ctx: Ctx, action: ActionRow, node: ActionNodeRow): Promise<DisclosureRow[]> {
+  return disclosuresOf(ctx.db, action.id, node.id);
+}
+
+/** Opens what has been decided visible, in release order. */
+function openDue(ctx: Ctx, action: ActionRow, node: ActionNodeRow, due: DisclosureRow[]): OpenedDisclosure[] {
+  if (due.length === 0) return [];
+  const key = actionKey(ctx, action);
+  return due
+    .map((row) => ({ id: row.id, tier: row.tier as Tier, releaseAt: instant(releaseOf(node, row.offset_minutes)), ...openPayload(key, row) }))
+    .sort((a, b) => a.releaseAt.localeCompare(b.releaseAt) || a.id.localeCompare(b.id));
+}
+
 /** Disclosures the holder of `tier` at `node` may see at `now`: that node's and every-node ones, in release order. */
 export async function visibleDisclosures(
   ctx: Ctx,
@@ -49,23 +75,20 @@ export async function visibleDisclosures(
   now: Date,
   options: VisibilityOptions = {},
 ): Promise<OpenedDisclosure[]> {
-  if (node.action_id !== action.id) throw new Error(`node ${node.id} is not part of action ${action.id}`);
-  if (action.status === 'erased' || action.wrapped_key === null) return [];
-  // Participants see only a published action's active nodes; a release timer firing for a
-  // draft or a node still awaiting approval sends nothing.
-  if (tier !== 'marshal' && (action.status !== 'published' || node.status !== 'active')) return [];
-  const rows = await ctx.db
-    .selectFrom('disclosures')
-    .selectAll()
-    .where('action_id', '=', action.id)
-    .where((eb) => eb.or([eb('node_id', '=', node.id), eb('node_id', 'is', null)]))
-    .execute();
-  const due = rows.filter((row) => mayOpen(row, node, tier, now, options));
-  if (due.length === 0) return [];
-  const key = actionKey(ctx, action);
-  return due
-    .map((row) => ({ id: row.id, tier: row.tier as Tier, releaseAt: instant(releaseOf(node, row.offset_minutes)), ...openPayload(key, row) }))
-    .sort((a, b) => a.releaseAt.localeCompare(b.releaseAt) || a.id.localeCompare(b.id));
+  if (!mayLook(action, node, tier)) return [];
+  const rows = await disclosuresAt(ctx, action, node);
+  return openDue(ctx, action, node, rows.filter((row) => mayOpen(row, node, tier, now, options)));
+}
+
+/**
+ * What moving from tier `from` to tier `to` at `node` unlocks at `now`: visible to `to` and
+ * not to `from` (released ones only). Only those are opened.
+ */
+export async function unlockedDisclosures(ctx: Ctx, action: ActionRow, node: ActionNodeRow, from: Tier, to: Tier, now: Date): Promise<OpenedDisclosure[]> {
+  if (!mayLook(action, node, to)) return [];
+  const before = mayLook(action, node, from);
+  const rows = await disclosuresAt(ctx, action, node);
+  return openDue(ctx, action, node, rows.filter((row) => mayOpen(row, node, to, now, {}) && !(before && mayOpen(row, node, from, now, {}))));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Ctx } from '../core/context.ts';
 import { conflict, gone } from '../core/errors.ts';
 import { hashToken } from '../core/ids.ts';
+import { prepared } from '../store/prepared.ts';
 import type { Tier } from './model.ts';
 import { cleanTicket, tiersOf, type ActionAccess } from './policy.ts';
 import type { ActionNodeRow, ActionRow, RsvpRow } from './rows.ts';
@@ -10,14 +11,17 @@ import type { ActionNodeRow, ActionRow, RsvpRow } from './rows.ts';
  * their account. The ticket wins over the session, because it names one RSVP exactly.
  */
 
+const rsvpByTicket = prepared(2, (db, actionId: string, ticketHash: string) =>
+  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('ticket_hash', '=', ticketHash).orderBy('created_at').limit(1));
+const rsvpByUser = prepared(2, (db, actionId: string, userId: string) =>
+  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('user_id', '=', userId).orderBy('created_at').limit(1));
+
 /** The caller's RSVP for this action: by ticket if one was given, else by account. */
 export async function findRsvp(ctx: Ctx, actionId: string, ticket: string | null): Promise<RsvpRow | undefined> {
   const clean = cleanTicket(ticket);
   const userId = ctx.actor?.userId;
-  if (clean === null && !userId) return undefined;
-  let select = ctx.db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId);
-  select = clean !== null ? select.where('ticket_hash', '=', hashToken(clean)) : select.where('user_id', '=', userId!);
-  return select.orderBy('created_at').executeTakeFirst();
+  if (clean !== null) return (await rsvpByTicket(ctx.db, actionId, hashToken(clean)))[0];
+  return userId ? (await rsvpByUser(ctx.db, actionId, userId))[0] : undefined;
 }
 
 export interface NodeHolder {

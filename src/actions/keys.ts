@@ -1,14 +1,27 @@
 import type { Ctx } from '../core/context.ts';
-import { deriveKek, newDataKey, open, seal, unwrapKey, wrapKey, type DataKey } from '../core/crypto.ts';
+import { deriveKek, newDataKey, open, seal, unwrapKey, wrapKey, type DataKey, type Kek } from '../core/crypto.ts';
 import { notFound } from '../core/errors.ts';
 import type { ActionNodeRow, ActionRow } from './rows.ts';
 
 /**
- * The per-action data key. Nothing is cached between requests: the KEK is re-derived and
- * the key unwrapped on each use (microseconds), so once erasure has cleared
- * `actions.wrapped_key` no process still holds a copy that could open a late request.
+ * The per-action data key. It is not cached between requests: it is unwrapped from the row
+ * on each use (microseconds), so once erasure has cleared `actions.wrapped_key` no process
+ * still holds a copy that could open a late request. The KEK is kept: it depends only on
+ * the master secret, which the process holds anyway, and opens nothing without a wrapped key.
  */
 const purpose = 'action-key';
+const keks = new Map<string, Kek>();
+
+function actionKek(masterSecret: string): Kek {
+  let kek = keks.get(masterSecret);
+  if (kek === undefined) {
+    kek = deriveKek(masterSecret, purpose);
+    // Tests use many configs; a deployment has one secret.
+    if (keks.size >= 16) keks.clear();
+    keks.set(masterSecret, kek);
+  }
+  return kek;
+}
 
 /** The AAD binding every ciphertext to its row, so a sealed value pasted onto another row fails to open. */
 export const aad = {
@@ -21,13 +34,13 @@ export const aad = {
 /** A fresh key for a new action, and its wrapped form for `actions.wrapped_key`. */
 export function newActionKey(ctx: Pick<Ctx, 'config'>, actionId: string): { key: DataKey; wrapped: string } {
   const key = newDataKey();
-  return { key, wrapped: wrapKey(deriveKek(ctx.config.masterSecret, purpose), key, aad.action(actionId)) };
+  return { key, wrapped: wrapKey(actionKek(ctx.config.masterSecret), key, aad.action(actionId)) };
 }
 
 /** The action's data key; an erased action answers like a missing one. */
 export function actionKey(ctx: Pick<Ctx, 'config'>, action: Pick<ActionRow, 'id' | 'wrapped_key' | 'status'>): DataKey {
   if (action.wrapped_key === null || action.status === 'erased') throw notFound();
-  return unwrapKey(deriveKek(ctx.config.masterSecret, purpose), action.wrapped_key, aad.action(action.id));
+  return unwrapKey(actionKek(ctx.config.masterSecret), action.wrapped_key, aad.action(action.id));
 }
 
 /** A disclosure's text and place, sealed for its row. Opened only by disclosure-policy.ts. */

@@ -2,6 +2,7 @@ import type { Ctx } from '../core/context.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { hashToken } from '../core/ids.ts';
 import type { Role } from '../groups/model.ts';
+import { prepared } from '../store/prepared.ts';
 import { requireActor, roleIn } from '../groups/policy.ts';
 import type { Tier } from './model.ts';
 import type { ActionNodeRow, ActionRow } from './rows.ts';
@@ -80,9 +81,11 @@ export function canSeeAction(access: ActionAccess): boolean {
   return true;
 }
 
+const actionBySlug = prepared(1, (db, slug: string) => db.selectFrom('actions').selectAll().where('slug', '=', slug));
+
 /** The action behind a slug as the caller may see it, or notFound(). */
 export async function visibleAction(ctx: Ctx, slug: string): Promise<ActionAccess> {
-  const action = await ctx.db.selectFrom('actions').selectAll().where('slug', '=', slug).executeTakeFirst();
+  const [action] = await actionBySlug(ctx.db, slug);
   if (!action) throw notFound();
   const access = await actionAccess(ctx, action);
   if (!canSeeAction(access)) throw notFound();
