@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { forkHelper } from './children.ts';
+import { processFamily } from './proc.ts';
 import type { ServerUnderTest } from './phase.ts';
 import type { FromServer, ToServer } from './protocol.ts';
 import { parseFrame } from './sse-wire.ts';
@@ -8,15 +9,18 @@ import { parseFrame } from './sse-wire.ts';
  * Servers driven over IPC: the floor (bench/floor.ts) and Blossom's SSE layer alone
  * (bench/hub-standin.ts). Both send the frame they are given, byte for byte.
  */
-export async function startIpcServer(kind: 'floor' | 'hub', clients: number, frame: string): Promise<ServerUnderTest> {
+export async function startIpcServer(kind: 'floor' | 'hub', clients: number, frame: string, processes = 1): Promise<ServerUnderTest> {
   const script = new URL(kind === 'floor' ? './floor.ts' : './hub-standin.ts', import.meta.url);
-  const child = forkHelper<ToServer, FromServer>(kind, script);
+  if (kind !== 'floor' && processes !== 1) throw new Error('only the floor runs as several processes');
+  const child = forkHelper<ToServer, FromServer>(kind, script, [String(processes)]);
   const { port } = await child.next('listening', 30_000);
   const { id } = parseFrame(frame);
   if (!id) throw new Error('the reveal frame needs an id');
   return {
     name: kind,
     pid: child.pid,
+    // With several processes, the cluster primary and its workers.
+    pids: () => processFamily(child.pid),
     port,
     paths: Array.from({ length: clients }, () => '/live'),
     match: id,

@@ -47,7 +47,7 @@ const progress: Progress = (server, open, failed, total) => {
 };
 
 async function subjectFor(options: RevealOptions, frame: string): Promise<ServerUnderTest> {
-  if (options.server !== 'blossom') return startIpcServer(options.server, options.clients, frame);
+  if (options.server !== 'blossom') return startIpcServer(options.server, options.clients, frame, options.server === 'floor' ? options.nodes : 1);
   const dataDir = mkdtempSync(join(tmpdir(), 'blossom-bench-'));
   tempDirs.push(dataDir);
   if (options.nodes === 1) return startBlossom({ dataDir }, options.clients);
@@ -63,11 +63,11 @@ async function reveal(options: RevealOptions): Promise<RevealReport> {
   const subject = await subjectFor(options, sampleFrame());
   const measured = await revealPhase(crowd, subject, options, progress);
   await subject.stop();
-  // The floor sends exactly the bytes the subject sent, so both move the same payload. It is
-  // one process: a crowd larger than one process may hold is beyond it.
+  // The floor sends exactly the bytes the subject sent, so both move the same payload. It
+  // runs as many processes as the subject (--nodes), each holding its share of the crowd.
   let floor: PhaseResult | null = null;
-  if (options.clients <= perProcess) {
-    const floorServer = await startIpcServer('floor', options.clients, measured.frame ?? sampleFrame());
+  if (options.clients <= perProcess * options.nodes) {
+    const floorServer = await startIpcServer('floor', options.clients, measured.frame ?? sampleFrame(), options.nodes);
     floor = await revealPhase(crowd, floorServer, options, progress);
     await floorServer.stop();
   }

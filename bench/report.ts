@@ -7,7 +7,7 @@ export interface RevealReport {
   /** What stood where Blossom stands (only 'blossom' is the benchmark proper). */
   server: 'blossom' | 'hub' | 'floor';
   subject: PhaseResult;
-  /** Null when the crowd is larger than one process may hold (the floor is one process). */
+  /** Null when the crowd is larger than the floor's processes (as many as --nodes) may hold. */
   floor: PhaseResult | null;
   /** Blossom processes; printed only when more than one. */
   nodes?: number;
@@ -31,7 +31,7 @@ export function jsonLine(report: RevealReport): string {
     cpu_ms: subject.cpu_ms,
     rss_mb: subject.rss_mb,
     idle_kb_per_conn: subject.idle_kb_per_conn,
-    floor: floor ? { p99_ms: floor.p99_ms, cpu_ms: floor.cpu_ms, rss_mb: floor.rss_mb } : null,
+    floor: floor ? { p99_ms: floor.p99_ms, cpu_ms: floor.cpu_ms, rss_mb: floor.rss_mb, idle_kb_per_conn: floor.idle_kb_per_conn } : null,
     ...(report.peer
       ? {
           peer: {

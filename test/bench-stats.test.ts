@@ -192,7 +192,7 @@ describe('bench: command line and output', () => {
     assert.equal(
       jsonLine(report),
       '{"bench":"reveal","clients":5000,"delivered":5000,"early":0,"p50_ms":80,"p99_ms":150.5,"max_ms":160,"cpu_ms":240,"rss_mb":170.2,' +
-        '"idle_kb_per_conn":6.5,"floor":{"p99_ms":150.5,"cpu_ms":160,"rss_mb":170.2}}',
+        '"idle_kb_per_conn":6.5,"floor":{"p99_ms":150.5,"cpu_ms":160,"rss_mb":170.2,"idle_kb_per_conn":6.5}}',
     );
     const peer: PeerResult = {
       name: 'socket.io', processes: 3, delivered: 5000, early: 0, p50_ms: 90, p99_ms: 300, max_ms: 310, open: 5000, failed: 0,
