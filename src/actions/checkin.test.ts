@@ -86,6 +86,20 @@ for (const dialect of dialects) {
       assert.equal((await other.call('POST', `${api}/actions/${sc.slug}/checkin`, { code: await codeFor(at(-20)) }, ticketHeader(otherTicket))).status, 200);
     });
 
+    it('checks in a signed-in person by their account, unless a ticket names another RSVP', { skip }, async () => {
+      s.t.clock.set(at(-12));
+      const rosa = await s.person('rosa_checkin');
+      await rsvpFor(rosa, sc.slug, sc.nodeId);
+      const code = await codeFor(at(-12));
+      // The ticket wins over the session, and this one names nobody.
+      assert.equal((await rosa.call('POST', `${api}/actions/${sc.slug}/checkin`, { code }, ticketHeader('nobodys-ticket'))).status, 404);
+      const res = await rosa.call('POST', `${api}/actions/${sc.slug}/checkin`, { code });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.tier, 'present');
+      assert.equal(res.body.checkedInAt, at(-12).toISOString());
+      assert.equal((await rosa.call('GET', `${api}/actions/${sc.slug}/me`)).body.tier, 'present');
+    });
+
     it('answers not found without an RSVP, and refuses after dispersal', { skip }, async () => {
       s.t.clock.set(at(-10));
       const stranger = s.anonymous();

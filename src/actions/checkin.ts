@@ -9,7 +9,7 @@ import { requireActor } from '../groups/policy.ts';
 import { markPresent } from './checkin-marks.ts';
 import { unlockedDisclosures } from './disclosure-policy.ts';
 import { findRsvp, openForParticipants, stillGathering } from './holder.ts';
-import { nodeSecret } from './keys.ts';
+import { nodeCodeKey } from './keys.ts';
 import {
   checkInRequestSchema,
   marshalCheckInRequestSchema,
@@ -33,6 +33,8 @@ interface Seat {
   node: ActionNodeRow;
 }
 
+// Two lookups by key rather than one join: SQLite recompiles a join whose WHERE binds a
+// parameter on every run, which costs more than the second lookup.
 const nodeById = prepared(1, (db, nodeId: string) => db.selectFrom('action_nodes').selectAll().where('id', '=', nodeId));
 
 /** The action, the caller's RSVP (by ticket, else by account) and its node; errors as everywhere else. */
@@ -54,7 +56,7 @@ export async function checkIn(ctx: Ctx, slug: string, input: CheckInRequest, tic
   const now = ctx.clock.now();
   let checkedInAt = rsvp.checked_in_at;
   if (checkedInAt === null) {
-    if (!verifyCode(nodeSecret(ctx, action, node), code, now)) {
+    if (!verifyCode(nodeCodeKey(ctx, action, node), code, now)) {
       throw invalid('wrong_code', { code: 'That is not the code the marshals show now' });
     }
     // Answered only once the mark is on disk; withdrawn meanwhile, there is no RSVP to check in.

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { dialects, skipReason } from '../../test/support/stores.ts';
 import { api, stage, type Stage } from './organizer-fixtures.ts';
 import { at, checkInNow, listen, rsvpFor, scene, ticketHeader, type Listening, type Scene } from './participation-fixtures.ts';
+import { heldNodeCodes } from './keys.ts';
 import { plaintextSightings } from './plaintext-scan.ts';
 
 for (const dialect of dialects) {
@@ -48,9 +49,11 @@ for (const dialect of dialects) {
       await stream.reader.until((events) => events.some((e) => e.event === 'state'));
       const wrappedKey = (await db().selectFrom('actions').select('wrapped_key').where('id', '=', sc.actionId).executeTakeFirstOrThrow()).wrapped_key!;
       const codeSecret = (await db().selectFrom('action_nodes').select('code_secret').where('id', '=', sc.nodeId).executeTakeFirstOrThrow()).code_secret;
+      assert.ok(heldNodeCodes(sc.actionId) > 0, 'the check-ins opened the node code key');
       s.t.clock.set(at(150));
       await s.t.jobs.runDue();
       assert.equal(await status(), 'erased');
+      assert.equal(heldNodeCodes(sc.actionId), 0, 'no opened node code key outlives erasure');
       // The phones are cut off; their reconnect hears the action is gone.
       await stream.reader.done;
       assert.equal(s.t.hub.count(), 0);

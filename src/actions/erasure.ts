@@ -4,6 +4,7 @@ import { instant } from '../core/clock.ts';
 import type { Job } from '../jobs/model.ts';
 import { cancelJobs } from '../jobs/schedule.ts';
 import { flushDeletions } from '../store/dialect/erasure.ts';
+import { forgetNodeCodes } from './keys.ts';
 import { liveBusTopic } from './live-events.ts';
 import { eraseKey, erasureDue, nodeKeyPrefixes, postpone, type Timers } from './release.ts';
 
@@ -16,7 +17,7 @@ import { eraseKey, erasureDue, nodeKeyPrefixes, postpone, type Timers } from './
  */
 export async function eraseAction(ctx: Ctx, actionId: string): Promise<boolean> {
   const now = instant(ctx.clock.now());
-  return ctx.db.transaction().execute(async (trx) => {
+  const erased = await ctx.db.transaction().execute(async (trx) => {
     const action = await trx.selectFrom('actions').select(['id', 'status', 'keep_counts']).where('id', '=', actionId).executeTakeFirst();
     if (!action || action.status === 'erased') return false;
     const nodes = await trx.selectFrom('action_nodes').select('id').where('action_id', '=', actionId).execute();
@@ -43,6 +44,9 @@ export async function eraseAction(ctx: Ctx, actionId: string): Promise<boolean> 
     await trx.updateTable('actions').set({ wrapped_key: null, status: 'erased', erased_at: now, updated_at: now }).where('id', '=', actionId).execute();
     return true;
   });
+  // Other processes drop theirs when they hear 'erased' on the live bus (live-relay.ts).
+  forgetNodeCodes(actionId);
+  return erased;
 }
 
 /** The erasure job: re-checks the instant (retention or times may have moved), erases, then tidies up. */

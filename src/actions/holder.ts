@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
 import { conflict, gone } from '../core/errors.ts';
 import { hashToken } from '../core/ids.ts';
@@ -11,10 +12,13 @@ import type { ActionNodeRow, ActionRow, RsvpRow } from './rows.ts';
  * their account. The ticket wins over the session, because it names one RSVP exactly.
  */
 
+// ticket_hash is unique, so there is one row at most: no ORDER BY, which makes SQLite sort even
+// that one row and costs it more than the lookup.
 const rsvpByTicket = prepared(2, (db, actionId: string, ticketHash: string) =>
-  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('ticket_hash', '=', ticketHash).orderBy('created_at').limit(1));
+  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('ticket_hash', '=', ticketHash));
+// LIMIT as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter on every run.
 const rsvpByUser = prepared(2, (db, actionId: string, userId: string) =>
-  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('user_id', '=', userId).orderBy('created_at').limit(1));
+  db.selectFrom('rsvps').selectAll().where('action_id', '=', actionId).where('user_id', '=', userId).orderBy('created_at').limit(sql.lit(1)));
 
 /** The caller's RSVP for this action: by ticket if one was given, else by account. */
 export async function findRsvp(ctx: Ctx, actionId: string, ticket: string | null): Promise<RsvpRow | undefined> {

@@ -3,6 +3,7 @@ import { resumedKind, type Bus, type BusMessage } from '../bus/bus.ts';
 import type { Ctx } from '../core/context.ts';
 import type { Logger } from '../core/log.ts';
 import { broadcastById } from './broadcasts.ts';
+import { forgetNodeCodes } from './keys.ts';
 import { visibleDisclosures, type OpenedDisclosure } from './disclosure-policy.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { actionTopicPrefix, audiencesFor, broadcastEvent, disclosureEvent, disperseEvent, liveBusTopic, liveTopicPrefix, nodeTopic } from './live-events.ts';
@@ -88,6 +89,7 @@ async function relay(deps: RelayDeps, message: BusMessage): Promise<void> {
       deps.hub.endTopics(liveTopicPrefix);
       return;
     case 'erased':
+      forgetNodeCodes(field('actionId'));
       // Their phones reconnect, hear that the action is gone, and forget what they kept.
       deps.hub.endTopics(actionTopicPrefix(field('actionId')));
       return;

@@ -3,7 +3,7 @@ import type { Ctx } from '../core/context.ts';
 import { notFound, invalid } from '../core/errors.ts';
 import { codeAt, displayCode, secondsLeft } from '../core/rotating-code.ts';
 import type { Database } from '../store/schema.ts';
-import { nodeSecret } from './keys.ts';
+import { nodeCodeKey } from './keys.ts';
 import { isMarshalOf, visibleAction, visibleNode } from './policy.ts';
 import type { NodeCode } from './views.ts';
 
@@ -40,6 +40,6 @@ export async function currentCode(ctx: Ctx, slug: string, nodeId: string): Promi
   const node = await visibleNode(ctx, access, nodeId);
   if (!isMarshalOf(access, node.id)) throw notFound();
   const now = ctx.clock.now();
-  const code = codeAt(nodeSecret(ctx, access.action, node), now);
+  const code = codeAt(nodeCodeKey(ctx, access.action, node), now);
   return { code, display: displayCode(code), secondsLeft: secondsLeft(now) };
 }

@@ -15,4 +15,7 @@ it('secret tokens are unique and stored only as hashes', () => {
   assert.ok(t.length >= 43);
   assert.equal(hashToken(t), hashToken(t));
   assert.notEqual(hashToken(t), t);
+  // SHA-256 in base64url, so hashes already in the database keep matching.
+  assert.equal(hashToken('abc'), 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  assert.equal(hashToken('é'), Buffer.from('SplVfkAzw1Od4utlRyAXytX5VX96BiWgnxw/biumnEw=', 'base64').toString('base64url'));
 });

@@ -1,4 +1,4 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** UUIDv7 (RFC 9562): time-ordered, so primary keys cluster by creation time. */
 export function uuidv7(nowMs: number = Date.now()): string {
@@ -23,5 +23,6 @@ export function shortId(bytes = 9): string {
 
 /** Secrets are stored only as their SHA-256, so a stolen database holds no usable token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // One-shot: no Hash object per call, and the same digest.
+  return hash('sha256', token, 'base64url');
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  CODE_ALPHABET, CODE_LENGTH, codeAt, displayCode, newNodeSecret, normalizeCode, secondsLeft, verifyCode,
+  CODE_ALPHABET, CODE_LENGTH, codeAt, codeKey, displayCode, newNodeSecret, normalizeCode, secondsLeft, verifyCode,
 } from './rotating-code.ts';
 
 const STEP = 60_000;
@@ -21,6 +21,17 @@ describe('check-in codes', () => {
     assert.equal(codeAt(secret, new Date('2026-06-15T17:00:59.999Z')), 'JQAKMX');
     assert.equal(codeAt(secret, new Date('2026-06-15T17:01:00Z')), 'E673UN');
     assert.equal(codeAt(secret, new Date('2026-06-15T17:00:30Z'), 30), 'KRMW74');
+  });
+
+  it('come out the same from a CodeKey reused across steps and step lengths as from the secret', () => {
+    fc.assert(fc.property(anySecret, fc.array(fc.tuple(anyInstant, fc.constantFrom(30, 60)), { minLength: 1, maxLength: 12 }), (secret, asks) => {
+      const key = codeKey(secret);
+      for (const [at, step] of asks) {
+        assert.equal(codeAt(key, at, step), codeAt(secret, at, step));
+        assert.deepEqual(verifyCode(key, codeAt(secret, at, step), at, { stepSeconds: step }), verifyCode(secret, codeAt(secret, at, step), at, { stepSeconds: step }));
+      }
+      assert.equal(verifyCode(key, codeAt(secret, later(asks[0]![0], 5 * STEP)), asks[0]![0]), null);
+    }));
   });
 
   it('use only the alphabet: no 0/O, 1/I/L and one of each screen look-alike pair', () => {

@@ -53,21 +53,37 @@ export function newNodeSecret(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
 }
 
+/**
+ * A node secret made ready to use: its HMAC key, and the codes of the last few steps asked
+ * for. Everyone at a staging point types the same code in the same minute, so a crowd's
+ * check-ins need one HMAC per step instead of two each.
+ */
+export interface CodeKey {
+  readonly key: KeyObject;
+  readonly codes: Map<number, string>;
+}
+
+const REMEMBERED_STEPS = 4;
+
+export function codeKey(secret: string): CodeKey {
+  return { key: secretKey(secret), codes: new Map() };
+}
+
 /** The code for the step containing `instant`. */
-export function codeAt(secret: string, instant: Date, stepSeconds = DEFAULT_STEP_SECONDS): string {
-  return codeForStep(secretKey(secret), stepAt(instant, stepSeconds));
+export function codeAt(secret: string | CodeKey, instant: Date, stepSeconds = DEFAULT_STEP_SECONDS): string {
+  return codeForStep(asCodeKey(secret), stepAt(instant, stepSeconds));
 }
 
 /**
  * Checks a typed code against the current step and `acceptPrevious` earlier ones. Never a
  * later step: the server's clock is the one the marshal's screen follows.
  */
-export function verifyCode(secret: string, input: string, instant: Date, options: VerifyOptions = {}): CodeMatch | null {
+export function verifyCode(secret: string | CodeKey, input: string, instant: Date, options: VerifyOptions = {}): CodeMatch | null {
   const { stepSeconds = DEFAULT_STEP_SECONDS, acceptPrevious = 1 } = options;
   if (!Number.isInteger(acceptPrevious) || acceptPrevious < 0 || acceptPrevious > MAX_ACCEPT_PREVIOUS) {
     throw new RangeError(`acceptPrevious must be a whole number from 0 to ${MAX_ACCEPT_PREVIOUS}`);
   }
-  const key = secretKey(secret);
+  const key = asCodeKey(secret);
   const current = stepAt(instant, stepSeconds);
   const typed = normalizeCode(input);
   // The alphabet and length are public, so refusing other input early reveals nothing.
@@ -104,7 +120,21 @@ export function secondsLeft(instant: Date, stepSeconds = DEFAULT_STEP_SECONDS): 
   return (stepMs - into) / 1000;
 }
 
-function codeForStep(key: KeyObject, step: number): string {
+function asCodeKey(secret: string | CodeKey): CodeKey {
+  return typeof secret === 'string' ? codeKey(secret) : secret;
+}
+
+function codeForStep({ key, codes }: CodeKey, step: number): string {
+  let code = codes.get(step);
+  if (code === undefined) {
+    code = computeCode(key, step);
+    if (codes.size >= REMEMBERED_STEPS) codes.delete(codes.keys().next().value!);
+    codes.set(step, code);
+  }
+  return code;
+}
+
+function computeCode(key: KeyObject, step: number): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(step));
   let n = createHmac('sha256', key).update(counter).digest().readUIntBE(0, 6);

@@ -42,6 +42,29 @@ for (const dialect of dialects) {
       assert.deepEqual(await twice(t.store.db, 'bob'), []); // display_name is Bob now
     });
 
+    it('never reads what another caller\'s open transaction has not committed', { skip }, async () => {
+      const name = prepared(1, (db, id: string) => db.selectFrom('users').select('display_name').where('id', '=', id));
+      let written!: () => void;
+      const wrote = new Promise<void>((resolve) => (written = resolve));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const committing = t.store.db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ display_name: 'Uncommitted' }).where('id', '=', 'u-cat').execute();
+        written();
+        await held;
+        await trx.updateTable('users').set({ display_name: 'Cat' }).where('id', '=', 'u-cat').execute();
+      });
+      await wrote;
+      const read = name(t.store.db, 'u-cat');
+      release();
+      const [seen] = await read;
+      assert.notEqual(seen?.display_name, 'Uncommitted');
+      // SQLite has one connection: the read waited for the commit.
+      if (dialect === 'sqlite') assert.equal(seen?.display_name, 'Cat');
+      await committing;
+      assert.deepEqual(await name(t.store.db, 'u-cat'), [{ display_name: 'Cat' }]);
+    });
+
     it('refuses an argument that is not a bound parameter', { skip }, async () => {
       const unused = prepared(1, (db, _handle: string) => db.selectFrom('users').select('handle'));
       await assert.rejects(unused(t.store.db, 'ann'), /argument 0 is not a bound parameter/);

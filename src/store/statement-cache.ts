@@ -12,6 +12,8 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 export interface CachingDatabase {
   prepare(sql: string): Statement;
   close(): void;
+  /** Whether a transaction is open on the connection (better-sqlite3's own flag). */
+  readonly inTransaction: boolean;
   /** Statements held, for tests. */
   readonly cached: number;
 }
@@ -37,6 +39,9 @@ export function cachingDatabase(database: SqliteDatabase, capacity = 256): Cachi
     close() {
       statements.clear();
       database.close();
+    },
+    get inTransaction() {
+      return database.inTransaction;
     },
     get cached() {
       return statements.size;

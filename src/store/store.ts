@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { runPreparedDirectly } from './prepared.ts';
 import { cachingDatabase } from './statement-cache.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -37,7 +38,10 @@ function openSqlite(path: string): Kysely<Database> {
   // Erased secrets must not linger in free pages of the file.
   database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(database) }) });
+  const caching = cachingDatabase(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: caching }) });
+  runPreparedDirectly(db, caching);
+  return db;
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Kysely<Database> {
