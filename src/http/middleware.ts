@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { ServerResponse } from 'node:http';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -109,9 +110,14 @@ export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
     ['Cross-Origin-Opener-Policy', 'same-origin'],
     ['Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()'],
   ];
+  const api: [string, string][] = [...always, ['Cache-Control', 'no-store']];
   return async (c, next) => {
+    const headers = c.req.path.startsWith('/api/') ? api : always;
+    // Also on Node's ServerResponse first: a live stream writes its own head once the route
+    // has said yes (src/realtime/hand-off.ts) and takes them from there.
+    const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+    if (outgoing instanceof ServerResponse) for (const [name, value] of headers) outgoing.setHeader(name, value);
     await next();
-    const headers: [string, string][] = c.req.path.startsWith('/api/') ? [...always, ['Cache-Control', 'no-store']] : always;
     // Onto the finished response's own headers: c.header() after next() rebuilds the whole
     // response around a body stream, which costs more than most handlers.
     try {

@@ -41,7 +41,11 @@ export async function sseResponse(c: Context, options: SseStream): Promise<Respo
     connection.end();
     throw err;
   }
-  const headers = { ...preparedHeaders(c), ...sseHeaders };
+  // What middleware put on Node's response, then on Hono's, then the stream's own; one of each name.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of [...Object.entries(node?.outgoing.getHeaders() ?? {}), ...Object.entries(preparedHeaders(c)), ...Object.entries(sseHeaders)]) {
+    if (value !== undefined) headers[name.toLowerCase()] = String(value);
+  }
   if (node) {
     // Shut down, or too much held back, while the catch-up was read: the peer retries.
     if (connection.closed) {
