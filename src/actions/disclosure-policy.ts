@@ -49,13 +49,9 @@ function mayLook(action: ActionRow, node: ActionNodeRow, tier: Tier): boolean {
   return tier === 'marshal' || (action.status === 'published' && node.status === 'active');
 }
 
-const disclosuresOf = prepared(2, (db, actionId: string, nodeId: string) =>
-  db.selectFrom('disclosures').selectAll().where('action_id', '=', actionId).where((eb) => eb.or([eb('node_id', '=', nodeId), eb('node_id', 'is', null)])));
-
 /** That node's and every-node disclosures, unopened. */
-function disclosuresAt(ctx: Ctx, action: ActionRow, node: ActionNodeRow): Promise<DisclosureRow[]> {
-  return disclosuresOf(ctx.db, action.id, node.id);
-}
+const disclosuresAt = prepared(2, (db, actionId: string, nodeId: string) =>
+  db.selectFrom('disclosures').selectAll().where('action_id', '=', actionId).where((eb) => eb.or([eb('node_id', '=', nodeId), eb('node_id', 'is', null)])));
 
 /** Opens what has been decided visible, in release order. */
 function openDue(ctx: Ctx, action: ActionRow, node: ActionNodeRow, due: DisclosureRow[]): OpenedDisclosure[] {
@@ -76,7 +72,7 @@ export async function visibleDisclosures(
   options: VisibilityOptions = {},
 ): Promise<OpenedDisclosure[]> {
   if (!mayLook(action, node, tier)) return [];
-  const rows = await disclosuresAt(ctx, action, node);
+  const rows = await disclosuresAt(ctx.db, action.id, node.id);
   return openDue(ctx, action, node, rows.filter((row) => mayOpen(row, node, tier, now, options)));
 }
 
@@ -87,7 +83,7 @@ export async function visibleDisclosures(
 export async function unlockedDisclosures(ctx: Ctx, action: ActionRow, node: ActionNodeRow, from: Tier, to: Tier, now: Date): Promise<OpenedDisclosure[]> {
   if (!mayLook(action, node, to)) return [];
   const before = mayLook(action, node, from);
-  const rows = await disclosuresAt(ctx, action, node);
+  const rows = await disclosuresAt(ctx.db, action.id, node.id);
   return openDue(ctx, action, node, rows.filter((row) => mayOpen(row, node, to, now, {}) && !(before && mayOpen(row, node, from, now, {}))));
 }
 

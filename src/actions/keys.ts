@@ -1,6 +1,7 @@
 import type { Ctx } from '../core/context.ts';
 import { deriveKek, newDataKey, open, seal, unwrapKey, wrapKey, type DataKey, type Kek } from '../core/crypto.ts';
 import { notFound } from '../core/errors.ts';
+import { memoByKey } from '../core/memo.ts';
 import { codeKey, type CodeKey } from '../core/rotating-code.ts';
 import type { ActionNodeRow, ActionRow } from './rows.ts';
 
@@ -11,18 +12,7 @@ import type { ActionNodeRow, ActionRow } from './rows.ts';
  * the master secret, which the process holds anyway, and opens nothing without a wrapped key.
  */
 const purpose = 'action-key';
-const keks = new Map<string, Kek>();
-
-function actionKek(masterSecret: string): Kek {
-  let kek = keks.get(masterSecret);
-  if (kek === undefined) {
-    kek = deriveKek(masterSecret, purpose);
-    // Tests use many configs; a deployment has one secret.
-    if (keks.size >= 16) keks.clear();
-    keks.set(masterSecret, kek);
-  }
-  return kek;
-}
+const actionKek = memoByKey((masterSecret): Kek => deriveKek(masterSecret, purpose));
 
 /** The AAD binding every ciphertext to its row, so a sealed value pasted onto another row fails to open. */
 export const aad = {

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { ServerResponse } from 'node:http';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { nodeMessages } from '../realtime/sse-response.ts';
 import { actorForAccessToken, actorForSession, sessionCookie } from '../accounts/authn.ts';
 import { Problem } from '../core/errors.ts';
 import { networkKey } from './rate-limit.ts';
@@ -115,8 +115,8 @@ export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
     const headers = c.req.path.startsWith('/api/') ? api : always;
     // Also on Node's ServerResponse first: a live stream writes its own head once the route
     // has said yes (src/realtime/hand-off.ts) and takes them from there.
-    const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-    if (outgoing instanceof ServerResponse) for (const [name, value] of headers) outgoing.setHeader(name, value);
+    const outgoing = nodeMessages(c.env)?.outgoing;
+    if (outgoing) for (const [name, value] of headers) outgoing.setHeader(name, value);
     await next();
     // Onto the finished response's own headers: c.header() after next() rebuilds the whole
     // response around a body stream, which costs more than most handlers.

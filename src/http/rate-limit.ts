@@ -1,7 +1,11 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { tooManyRequests } from '../core/errors.ts';
+import { memoByKey } from '../core/memo.ts';
 import type { Clock } from '../core/clock.ts';
+
+/** HMAC keyed by a KeyObject costs a fraction of keying it with a string on every request. */
+const saltKey = memoByKey((salt) => createSecretKey(Buffer.from(salt, 'utf8')));
 
 /**
  * Addresses are reduced to their network (/24 for IPv4, /48 for IPv6) and hashed with a
@@ -17,19 +21,6 @@ export function networkKey(address: string, salt: string): string {
     prefix = mapped.split('.').slice(0, 3).join('.');
   }
   return createHmac('sha256', saltKey(salt)).update(prefix).digest('base64url').slice(0, 22);
-}
-
-const saltKeys = new Map<string, KeyObject>();
-
-/** HMAC keyed by a KeyObject costs a fraction of keying it with a string on every request. */
-function saltKey(salt: string): KeyObject {
-  let key = saltKeys.get(salt);
-  if (key === undefined) {
-    if (saltKeys.size >= 16) saltKeys.clear(); // tests use many salts; a server has one
-    key = createSecretKey(Buffer.from(salt, 'utf8'));
-    saltKeys.set(salt, key);
-  }
-  return key;
 }
 
 function expandIPv6(address: string): string[] {
@@ -54,6 +45,7 @@ export class RateLimiter {
   readonly #windows = new Map<string, { start: number; count: number }>();
   /** Sweep once the map holds more than this; after a sweep, not before it has doubled. */
   #sweepAbove = SWEEP_ABOVE;
+  #sweeps = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -80,7 +72,13 @@ export class RateLimiter {
     }
   }
 
+  /** How many times the whole map has been swept for expired windows. */
+  get sweeps(): number {
+    return this.#sweeps;
+  }
+
   #sweep(now: number, windowMs: number): void {
+    this.#sweeps++;
     for (const [id, window] of this.#windows) if (now - window.start >= windowMs) this.#windows.delete(id);
   }
 }

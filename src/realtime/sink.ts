@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { takeSocket } from './hand-off.ts';
 
@@ -93,7 +93,7 @@ export class NodeSink implements SseSink {
     if (this.opened) {
       const out = this.#out;
       // A socket of our own must close fully: the server's close() waits for it.
-      if (isSocket(out)) out.destroySoon();
+      if (out instanceof Socket) out.destroySoon();
       else out.end();
     }
     this.#close();
@@ -113,10 +113,6 @@ export class NodeSink implements SseSink {
     if (this.#closed) listener();
     else (this.#listeners ??= []).push(listener);
   }
-}
-
-function isSocket(out: Writable): out is Socket {
-  return typeof (out as Partial<Socket>).destroySoon === 'function';
 }
 
 /** For servers without a Node ServerResponse (and app.request() in tests): a byte stream. */

@@ -58,7 +58,8 @@ export async function sseResponse(c: Context, options: SseStream): Promise<Respo
   return node ? RESPONSE_ALREADY_SENT : new Response(stream!.stream, { status: 200, headers });
 }
 
-function nodeMessages(env: unknown): { incoming: IncomingMessage; outgoing: ServerResponse } | null {
+/** Node's request and response under @hono/node-server; null elsewhere (app.request() in tests). */
+export function nodeMessages(env: unknown): { incoming: IncomingMessage; outgoing: ServerResponse } | null {
   const { incoming, outgoing } = (env ?? {}) as { incoming?: unknown; outgoing?: unknown };
   return incoming instanceof IncomingMessage && outgoing instanceof ServerResponse ? { incoming, outgoing } : null;
 }
