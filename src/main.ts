@@ -1,10 +1,12 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/log.ts';
 import { openStore, type Store } from './store/store.ts';
-import { createApp } from './http/app.ts';
+import { createApp, leanEndpoints } from './http/app.ts';
+import { leanListener } from './http/lean.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { adminSetupLink } from './accounts/setup.ts';
 import { startAidWork } from './aid/jobs.ts';
@@ -50,12 +52,14 @@ export async function start(config: Config, opts: { clock?: Clock; log?: Logger;
   const aid = startAidWork({ store, clock, config, log, jobs });
   await jobs.start();
 
-  const app = createApp({ store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs });
-  let server: ServerType;
+  const deps = { store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs };
+  const app = createApp(deps);
+  let server: Server;
   try {
-    server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = createServer(leanListener(deps, leanEndpoints, getRequestListener(app.fetch, { hostname: config.host })));
       s.once('error', reject);
+      s.listen(config.port, config.host, () => resolve(s));
     });
   } catch (err) {
     hub.stop();

@@ -1,16 +1,19 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashToken } from '../core/ids.ts';
-import { ctxOf, type AppEnv } from '../http/env.ts';
+import type { Actor } from '../core/context.ts';
+import { ctxOf, type AppDeps, type AppEnv } from '../http/env.ts';
+import { leanEndpoint } from '../http/lean.ts';
 import { endpoint, jsonBody, jsonResponse, noContent, problemSchema } from '../http/endpoint.ts';
 import { sseResponse } from '../realtime/sse-response.ts';
 import { sendBroadcast } from './broadcasts.ts';
 import { checkIn, checkInByMarshal } from './checkin.ts';
 import { liveCatchUp, liveSeat } from './live.ts';
 import {
-  broadcastViewSchema, checkInRequestSchema, checkInResultSchema, holderViewSchema, liveHeadersSchema, liveQuerySchema,
+  broadcastViewSchema, checkInRequestSchema, type CheckInRequest, checkInResultSchema, holderViewSchema, liveHeadersSchema, liveQuerySchema,
   marshalCheckInRequestSchema, marshalCheckInResultSchema, newBroadcastSchema, rsvpCreatedSchema, rsvpRequestSchema,
 } from './participation-views.ts';
 import { nodeParams, slugParam, ticketHeaders, ticketOf, ticketQuery } from './route-params.ts';
+import { cleanTicket } from './policy.ts';
 import { holderView, rsvpTo, withdrawRsvp } from './rsvp.ts';
 
 const tags = ['actions'];
@@ -75,6 +78,29 @@ const broadcast = endpoint({
   responses: { 201: jsonResponse(broadcastViewSchema, 'Sent, and kept for whoever connects later') },
 });
 
+interface Caller {
+  deps: AppDeps;
+  actor: Actor | null;
+  networkKey: string;
+  ticket: string | null;
+}
+
+/** The check-in route's work, whichever way the request came in: through Hono, or the lean path. */
+async function checkInAs(caller: Caller, slug: string, input: CheckInRequest) {
+  const { deps, actor, networkKey, ticket } = caller;
+  deps.limiter.hit('checkin-code', ticket !== null ? hashToken(ticket) : (actor?.userId ?? networkKey), limits.codePerTicket);
+  deps.limiter.hit('checkin-code-network', networkKey, limits.codePerNetwork);
+  return checkIn({ db: deps.store.db, clock: deps.clock, config: deps.config, actor }, slug, input, ticket);
+}
+
+/**
+ * A whole staging point checks in within minutes, from phones that carry a ticket and no
+ * session: those requests skip Hono (http/lean.ts). Others take the route above.
+ */
+export const leanParticipationEndpoints = [
+  leanEndpoint(checkin, 200, (call) => checkInAs({ deps: call.deps, actor: null, networkKey: call.networkKey, ticket: cleanTicket(call.headers['x-blossom-ticket']) }, call.params.slug, call.body)),
+];
+
 export function participationRoutes(api: OpenAPIHono<AppEnv>): void {
   api.openapi(rsvp, async (c) => {
     c.get('deps').limiter.hit('action-rsvp', c.get('networkKey'), limits.rsvp);
@@ -86,11 +112,8 @@ export function participationRoutes(api: OpenAPIHono<AppEnv>): void {
   });
   api.openapi(me, async (c) => c.json(await holderView(ctxOf(c), c.req.valid('param').slug, ticketOf(c)), 200));
   api.openapi(checkin, async (c) => {
-    const { limiter } = c.get('deps');
-    const ticket = ticketOf(c);
-    limiter.hit('checkin-code', ticket !== null ? hashToken(ticket) : (c.get('actor')?.userId ?? c.get('networkKey')), limits.codePerTicket);
-    limiter.hit('checkin-code-network', c.get('networkKey'), limits.codePerNetwork);
-    return c.json(await checkIn(ctxOf(c), c.req.valid('param').slug, c.req.valid('json'), ticket), 200);
+    const caller = { deps: c.get('deps'), actor: c.get('actor'), networkKey: c.get('networkKey'), ticket: ticketOf(c) };
+    return c.json(await checkInAs(caller, c.req.valid('param').slug, c.req.valid('json')), 200);
   });
   api.openapi(marshalCheckin, async (c) => {
     const { slug, nodeId } = c.req.valid('param');

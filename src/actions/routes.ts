@@ -10,6 +10,8 @@ import { slugParam, ticketHeaders, ticketOf, ticketQuery } from './route-params.
 import { actionPageSchema, actionViewSchema } from './views.ts';
 import { participationRoutes } from './participation-routes.ts';
 
+export { leanParticipationEndpoints as leanActionEndpoints } from './participation-routes.ts';
+
 const tags = ['actions'];
 
 const create = endpoint({

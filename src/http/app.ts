@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import { notFound } from '../core/errors.ts';
 import { ping } from '../store/store.ts';
 import type { AppDeps, AppEnv } from './env.ts';
-import { authenticate, limitBody, provideDeps, securityHeaders } from './middleware.ts';
+import type { LeanEndpoint } from './lean.ts';
+import { authenticate, limitBody, maxApiBody, provideDeps, securityHeaders } from './middleware.ts';
 import { problemResponse, toProblemResponse, validationProblem } from './problems.ts';
 import { webAssets, webIndex } from './web.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { groupRoutes } from '../groups/routes.ts';
-import { actionRoutes } from '../actions/routes.ts';
+import { actionRoutes, leanActionEndpoints } from '../actions/routes.ts';
 import { aidRoutes } from '../aid/routes.ts';
 
 export const apiInfo = {
@@ -45,6 +46,9 @@ export function createApi(): OpenAPIHono<AppEnv> {
   return api;
 }
 
+/** Routes that crowds call all at once, also answered ahead of Hono (lean.ts). */
+export const leanEndpoints: readonly LeanEndpoint[] = [...leanActionEndpoints];
+
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   app.onError((err, c) => toProblemResponse(err, c, deps.log));
@@ -52,7 +56,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', securityHeaders(deps.config.mapTiles));
   app.use('*', provideDeps(deps));
-  app.use('/api/*', limitBody(64 * 1024));
+  app.use('/api/*', limitBody(maxApiBody));
   app.use('/api/*', authenticate);
 
   app.get('/healthz', async (c) => {

@@ -61,7 +61,7 @@ export function endpoint<const C extends EndpointConfig>(config: C) {
     security: access === 'anyone' ? [] : [{ session: [] }, { token: [] }],
     middleware: [gate[access]],
     'x-access': access,
-  } as Omit<C, 'access'> & { middleware: [MiddlewareHandler<AppEnv>]; security: RouteConfig['security'] });
+  } as Omit<C, 'access'> & { middleware: [MiddlewareHandler<AppEnv>]; security: RouteConfig['security']; 'x-access': C['access'] });
 }
 
 /** A required JSON body: requests without `Content-Type: application/json` are refused. */

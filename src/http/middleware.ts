@@ -14,21 +14,30 @@ export function provideDeps(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('actor', null);
     c.set('sessionId', null);
     c.set('csrfToken', null);
-    let address = '0.0.0.0';
+    let address: string | undefined;
     try {
-      address = getConnInfo(c).remote.address ?? address;
+      address = getConnInfo(c).remote.address;
     } catch {
       // Requests made with app.request() in tests have no socket.
     }
-    if (deps.config.trustProxy) {
-      // The proxy appends the address it saw; that last entry is the one it vouches for.
-      const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
-      if (forwarded?.length) address = forwarded[forwarded.length - 1]!;
-    }
-    c.set('networkKey', networkKey(address, deps.config.masterSecret));
+    c.set('networkKey', callerNetwork(deps, address, c.req.header('x-forwarded-for')));
     await next();
   };
 }
+
+/** The caller's network key, from the socket's address or, behind a trusted proxy, the proxy's word. */
+export function callerNetwork(deps: AppDeps, socketAddress: string | undefined, forwardedFor: string | undefined): string {
+  let address = socketAddress ?? '0.0.0.0';
+  if (deps.config.trustProxy) {
+    // The proxy appends the address it saw; that last entry is the one it vouches for.
+    const forwarded = forwardedFor?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (forwarded?.length) address = forwarded[forwarded.length - 1]!;
+  }
+  return networkKey(address, deps.config.masterSecret);
+}
+
+/** The largest request body the API takes. */
+export const maxApiBody = 64 * 1024;
 
 /**
  * Refuses request bodies over `maxSize` bytes. Hono's bodyLimit asks the request for its body
@@ -89,7 +98,14 @@ function tileOrigin(template: string | undefined): string {
   return ' ' + new URL(template.replace(/\{[^}]+\}/g, '0')).origin.replace(/^https:\/\/0\./, 'https://*.');
 }
 
-export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
+export interface SecurityHeaderSet {
+  /** On every answer. */
+  always: readonly (readonly [string, string])[];
+  /** On API answers: the same, and never cached. */
+  api: readonly (readonly [string, string])[];
+}
+
+export function securityHeaderSet(mapTiles?: string): SecurityHeaderSet {
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
@@ -102,17 +118,21 @@ export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const always: [string, string][] = [
+  const always = [
     ['Content-Security-Policy', csp],
     ['X-Content-Type-Options', 'nosniff'],
     ['Referrer-Policy', 'no-referrer'],
     ['X-Frame-Options', 'DENY'],
     ['Cross-Origin-Opener-Policy', 'same-origin'],
     ['Permissions-Policy', 'camera=(self), geolocation=(self), microphone=()'],
-  ];
-  const api: [string, string][] = [...always, ['Cache-Control', 'no-store']];
+  ] as const;
+  return { always, api: [...always, ['Cache-Control', 'no-store']] };
+}
+
+export function securityHeaders(mapTiles?: string): MiddlewareHandler<AppEnv> {
+  const set = securityHeaderSet(mapTiles);
   return async (c, next) => {
-    const headers = c.req.path.startsWith('/api/') ? api : always;
+    const headers = c.req.path.startsWith('/api/') ? set.api : set.always;
     // Also on Node's ServerResponse first: a live stream writes its own head once the route
     // has said yes (src/realtime/hand-off.ts) and takes them from there.
     const outgoing = nodeMessages(c.env)?.outgoing;

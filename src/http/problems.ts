@@ -29,16 +29,17 @@ export function validationProblem(error: ZodError, where: string): Problem {
 
 /** Turns anything thrown in a route into problem+json; unexpected errors are logged, not shown. */
 export function toProblemResponse(err: unknown, c: Context, log: Logger): Response {
-  if (err instanceof Problem) return problemResponse(err);
+  return problemResponse(problemOf(err, log, { route: c.req.routePath, method: c.req.method }));
+}
+
+/** The problem to answer for anything thrown while answering `where` (also the lean path's, http/lean.ts). */
+export function problemOf(err: unknown, log: Logger, where: { route: string; method: string }): Problem {
+  if (err instanceof Problem) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 400) {
-      return problemResponse(new Problem(400, 'malformed_body', 'The request body is not valid JSON', {}));
-    }
-    if (err.status === 413) {
-      return problemResponse(new Problem(413, 'body_too_large', 'The request body is too large'));
-    }
-    return problemResponse(new Problem(err.status, `http_${err.status}`, err.message || 'Request failed'));
+    if (err.status === 400) return new Problem(400, 'malformed_body', 'The request body is not valid JSON', {});
+    if (err.status === 413) return new Problem(413, 'body_too_large', 'The request body is too large');
+    return new Problem(err.status, `http_${err.status}`, err.message || 'Request failed');
   }
-  log.error('unhandled error', { route: c.req.routePath, method: c.req.method, error: (err as Error)?.stack ?? String(err) });
-  return problemResponse(new Problem(500, 'internal', 'Something went wrong on the server'));
+  log.error('unhandled error', { ...where, error: (err as Error)?.stack ?? String(err) });
+  return new Problem(500, 'internal', 'Something went wrong on the server');
 }

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/core/log.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import { createApp } from '../../src/http/app.ts';
-import type { AppEnv } from '../../src/http/env.ts';
+import type { AppDeps, AppEnv } from '../../src/http/env.ts';
 import { RateLimiter } from '../../src/http/rate-limit.ts';
 import type { DialectName } from '../../src/store/store.ts';
 import { startActionEngine } from '../../src/actions/engine.ts';
@@ -18,6 +18,8 @@ import { freshStore, type TestStore } from './stores.ts';
 
 export interface TestApp {
   app: OpenAPIHono<AppEnv>;
+  /** What the app was made with (for serving it another way, as main.ts does). */
+  deps: AppDeps;
   clock: ManualClock;
   config: Config;
   fixture: TestStore;
@@ -47,9 +49,11 @@ export async function testApp(dialect: DialectName = 'sqlite', env: Record<strin
   const hub = new Hub();
   const jobs = new JobRunner({ store: fixture.store, clock, log, bus });
   const actions = await startActionEngine({ store: fixture.store, clock, config, log, bus, hub, jobs });
-  const app = createApp({ store: fixture.store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs });
+  const deps: AppDeps = { store: fixture.store, clock, config, log, limiter: new RateLimiter(clock), hub, bus, jobs };
+  const app = createApp(deps);
   return {
     app,
+    deps,
     clock,
     config,
     fixture,
