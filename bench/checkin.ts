@@ -43,6 +43,8 @@ interface DialectResult {
   lost: number;
   /** The server process's CPU (user + system) per acknowledged check-in, over the burst. */
   cpu_ms_per_checkin: number | null;
+  /** The same for the crowd's own process: what the rest of the machine spent asking. */
+  client_cpu_ms_per_checkin: number | null;
   outcomes: Record<string, number>;
   /** Blossom processes that served the burst. */
   workers: number;
@@ -69,9 +71,11 @@ async function burst(where: SeedTarget, checkins: number, concurrency: number, w
   try {
     if (workers > 1) await new Promise((resolve) => setTimeout(resolve, 1000)); // every worker listening
     const cpuBefore = serverCpu();
+    const clientCpuBefore = cpuMs(crowd.pid);
     crowd.send({ kind: 'run', base: url, slug: seed.slug, nodeId: seed.nodeId, organizerToken: seed.organizerToken, tickets: seed.tickets, concurrency });
     const done = await crowd.next('done', 120_000 + checkins * 10);
     const cpu = serverCpu() - cpuBefore;
+    const clientCpu = cpuMs(crowd.pid) - clientCpuBefore;
     const summary = summarize(done.latencies);
     const stored = await countCheckedIn(where);
     return {
@@ -84,6 +88,7 @@ async function burst(where: SeedTarget, checkins: number, concurrency: number, w
       stored,
       lost: Math.max(0, summary.delivered - stored),
       cpu_ms_per_checkin: summary.delivered ? round(cpu / summary.delivered, 2) : null,
+      client_cpu_ms_per_checkin: summary.delivered ? round(clientCpu / summary.delivered, 2) : null,
       outcomes: done.outcomes,
       workers,
     };
