@@ -43,9 +43,20 @@ export function jsonLine(report: RevealReport): string {
             rss_mb: report.peer.rss_mb,
             idle_kb_per_conn: report.peer.idle_kb_per_conn,
           },
+          ...(floor ? { cpu_vs_peer: cpuVsPeer(subject.cpu_ms, floor.cpu_ms, report.peer.cpu_ms) } : {}),
         }
       : {}),
   });
+}
+
+/**
+ * Blossom's CPU and the floor's as fractions of the peer's, and what each server spends
+ * beyond the floor (its own software, over the one write per phone every server makes) as
+ * a fraction of the peer's. On loopback the floor's share is the kernel's work on both ends
+ * of every TCP write; `above_floor` leaves that out.
+ */
+export function cpuVsPeer(subject: number, floor: number, peer: number): { blossom: number | null; floor: number | null; above_floor: number | null } {
+  return { blossom: ratio(subject, peer), floor: ratio(floor, peer), above_floor: peer > floor ? ratio(Math.max(0, subject - floor), peer - floor) : null };
 }
 
 const show = (value: number | null) => (value === null ? '-' : String(value));

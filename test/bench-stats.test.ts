@@ -11,7 +11,7 @@ import { multiProcessProblem } from '../bench/nodes.ts';
 import type { PeerResult } from '../bench/peer.ts';
 import { busyMachineWarning, descriptorAdvice, openFileLimit, processFamily } from '../bench/proc.ts';
 import { idleKbPerConnection, splitCrowd } from '../bench/spread.ts';
-import { jsonLine, type RevealReport } from '../bench/report.ts';
+import { cpuVsPeer, jsonLine, type RevealReport } from '../bench/report.ts';
 import { percentile, ratio, summarize } from '../bench/stats.ts';
 import { parseFrame, SseWire } from '../bench/sse-wire.ts';
 import type { PhaseResult } from '../bench/phase.ts';
@@ -203,6 +203,9 @@ describe('bench: command line and output', () => {
       '{"bench":"reveal","nodes":3,"clients":5000,"delivered":5000,"early":0,"p50_ms":80,"p99_ms":150.5,"max_ms":160,"cpu_ms":240,"rss_mb":170.2,' +
         '"idle_kb_per_conn":6.5,"floor":null,"peer":{"name":"socket.io","delivered":5000,"early":0,"p99_ms":300,"cpu_ms":900,"rss_mb":400,"idle_kb_per_conn":40.1}}',
     );
+    assert.match(jsonLine({ ...report, nodes: 3, peer }), /"peer":\{[^}]*\},"cpu_vs_peer":\{"blossom":0\.27,"floor":0\.18,"above_floor":0\.11\}\}$/);
+    assert.deepEqual(cpuVsPeer(150, 160, 900), { blossom: 0.17, floor: 0.18, above_floor: 0 });
+    assert.deepEqual(cpuVsPeer(300, 200, 200), { blossom: 1.5, floor: 1, above_floor: null });
     assert.doesNotMatch(jsonLine({ ...report, nodes: 1 }), /"nodes"|"peer"/);
     assert.match(jsonLine({ ...report, server: 'hub' }), /^\{"bench":"reveal","server":"hub","clients":5000,/);
   });

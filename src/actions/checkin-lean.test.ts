@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getRequestListener } from '@hono/node-server';
 import { createServer, request, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { leanEndpoints } from '../http/app.ts';
 import { leanListener } from '../http/lean.ts';
 import { api, stage, type Stage } from './organizer-fixtures.ts';
@@ -148,6 +149,16 @@ describe('actions: the lean check-in answers as the declared route does', () => 
     assert.equal(viaLean.status, 429, viaLean.body);
     assert.equal(viaLean.headers['retry-after'], '300');
     assert.deepEqual(viaLean, await hammer(hono.port));
+  });
+
+  it('shrugs off a phone that leaves halfway through its body', async () => {
+    const socket = connect(lean.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`POST ${path()} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"code":`);
+    socket.destroy();
+    await once(socket, 'close');
+    const answer = await same(() => withTicket((c) => JSON.stringify({ code: c })), 'lean');
+    assert.equal(answer.status, 200, answer.body);
   });
 
   it('leaves requests of any other shape to Hono, which answers them as before', async () => {
