@@ -17,6 +17,8 @@ export class SseConnection {
   /** Ids the catch-up sent. A publisher may send an event live well after committing it. */
   #caughtUp: Set<string> | null = null;
   #beatsUntilSettled = 2;
+  /** Something went out since the last heartbeat, so the stream was not idle. */
+  #wroteSinceBeat = false;
   #dropped = false;
 
   constructor(topic: string, audience: string, sink: SseSink, maxQueuedBytes: number) {
@@ -61,6 +63,7 @@ export class SseConnection {
       this.drop();
       return false;
     }
+    this.#wroteSinceBeat = true;
     return true;
   }
 
@@ -70,6 +73,7 @@ export class SseConnection {
     for (const event of events) {
       if (this.#sink.closed) return;
       this.#sink.write(encodeEvent(event));
+      this.#wroteSinceBeat = true;
       sent.add(event.id);
       await this.#sink.drain();
     }
@@ -81,10 +85,19 @@ export class SseConnection {
     for (const { id, frame } of held) this.deliver(id, frame);
   }
 
-  /** Writes a keep-alive; after a couple of beats, catch-up ids can no longer come back live. */
+  /**
+   * Writes a keep-alive, unless an event went out since the last beat: a stream that just
+   * carried the reveal is not idle, and a comment to every phone right after the reveal to
+   * every phone would double the peak. After a couple of beats, catch-up ids can no longer
+   * come back live.
+   */
   heartbeat(frame: Uint8Array): void {
     if (this.#sink.closed || this.#held) return;
     if (this.#caughtUp && --this.#beatsUntilSettled <= 0) this.#caughtUp = null;
+    if (this.#wroteSinceBeat) {
+      this.#wroteSinceBeat = false;
+      return;
+    }
     if (this.#sink.write(frame) > this.#maxQueuedBytes) this.drop();
   }
 

@@ -77,6 +77,17 @@ describe('SSE fan-out through a real HTTP server', () => {
     assert.equal(s.reader.events.length, 0);
   });
 
+  it('skips the beat of a stream that carried an event since the last one', async () => {
+    const s = await server.subscribe('a', 'rsvp');
+    server.hub.send('a', ['rsvp'], { id: 'reveal', event: 'disclosure', data: null });
+    server.hub.heartbeat(); // skipped: the stream just carried the reveal
+    server.hub.heartbeat(); // idle since then: a comment
+    // Bytes on one stream arrive in order: once the marker is read, every comment before it is too.
+    server.hub.send('a', ['rsvp'], { id: 'marker', event: 'note', data: null });
+    await s.reader.until((events) => events.length === 2);
+    assert.equal(s.reader.comments, 1);
+  });
+
   it('ends every stream when the hub stops', async () => {
     const s = await server.subscribe('a', 'rsvp');
     server.hub.stop();
