@@ -14,7 +14,7 @@ import { problemOf, validationProblem } from './problems.ts';
  * requests in the plain shape a phone sends are taken: no cookie and no Authorization (so
  * no actor, and no CSRF to check), no query, no percent-escapes in the path, and a JSON body
  * of declared length within the API's limit. Anything else goes to Hono, as before.
- * lean.test.ts holds both paths to the same answers.
+ * src/actions/checkin-lean.test.ts holds both paths to the same answers.
  */
 
 /** The declared shape a lean route needs: what endpoint() returns for a JSON POST with path params and headers. */
