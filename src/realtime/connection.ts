@@ -9,6 +9,8 @@ import type { SseSink } from './sink.ts';
 export class SseConnection {
   readonly topic: string;
   readonly audience: string;
+  /** Which of the hub's heartbeat groups this stream beats with. */
+  readonly beatGroup: number;
   readonly #sink: SseSink;
   readonly #maxQueuedBytes: number;
   /** Live events that arrived during catch-up; null once live. */
@@ -21,9 +23,10 @@ export class SseConnection {
   #wroteSinceBeat = false;
   #dropped = false;
 
-  constructor(topic: string, audience: string, sink: SseSink, maxQueuedBytes: number) {
+  constructor(topic: string, audience: string, sink: SseSink, maxQueuedBytes: number, beatGroup = 0) {
     this.topic = topic;
     this.audience = audience;
+    this.beatGroup = beatGroup;
     this.#sink = sink;
     this.#maxQueuedBytes = maxQueuedBytes;
   }

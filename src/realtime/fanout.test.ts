@@ -88,6 +88,24 @@ describe('SSE fan-out through a real HTTP server', () => {
     assert.equal(s.reader.comments, 1);
   });
 
+  it('beats one group of streams at a time, every idle stream once a round', async () => {
+    const streams = await Promise.all(Array.from({ length: 25 }, () => server.subscribe('a', 'rsvp')));
+    /** Comments each stream has read. The marker event it sends is traffic: each stream's next beat is skipped. */
+    const comments = async () => {
+      // Bytes on one stream arrive in order: once the marker is read, every comment before it is too.
+      const marker = `m${Math.random()}`;
+      server.hub.send('a', ['rsvp'], { id: marker, event: 'note', data: null });
+      await Promise.all(streams.map((s) => s.reader.until((events) => events.at(-1)?.id === marker)));
+      return streams.map((s) => s.reader.comments);
+    };
+    // A round of 20 groups, then the first group again: 25 streams dealt into 20 groups, two in the first.
+    for (let i = 0; i < 21; i++) server.hub.beatNextGroup();
+    assert.deepEqual(await comments(), streams.map((_, i) => (i % 20 === 0 ? 2 : 1)));
+    // After the marker every stream's next beat is skipped; in the round after that, each beats once.
+    for (let i = 0; i < 40; i++) server.hub.beatNextGroup();
+    assert.deepEqual(await comments(), streams.map((_, i) => (i % 20 === 0 ? 3 : 2)));
+  });
+
   it('ends every stream when the hub stops', async () => {
     const s = await server.subscribe('a', 'rsvp');
     server.hub.stop();

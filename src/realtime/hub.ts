@@ -5,9 +5,15 @@ import type { SseSink } from './sink.ts';
 export interface HubOptions {
   /** Bytes a subscriber may fall behind before it is cut off (default 256 KiB). */
   maxQueuedBytes?: number;
-  /** Comment lines keep idle streams open through proxies (default 20 s). */
+  /** Comment lines keep idle streams open through proxies: each idle stream gets one this often (default 20 s). */
   heartbeatMs?: number;
 }
+
+/**
+ * A heartbeat to every stream at once is as heavy as a reveal to every stream, and would stall
+ * the process as long; streams are dealt into this many groups, and one group beats at a time.
+ */
+const beatGroups = 20;
 
 export interface HubMetrics {
   /** Events encoded by send(): one per send that had anyone to reach, however many that was. */
@@ -37,6 +43,10 @@ export class Hub {
   readonly #heartbeatMs: number;
   readonly #metrics: HubMetrics = { framesEncoded: 0, framesDelivered: 0, connectionsDropped: 0 };
   #heartbeat: NodeJS.Timeout | null = null;
+  /** Every open connection, in the group that beats with it; one group per tick, in turn. */
+  readonly #beatGroups: Set<SseConnection>[] = Array.from({ length: beatGroups }, () => new Set());
+  #dealt = 0;
+  #nextGroup = 0;
 
   constructor(options: HubOptions = {}) {
     this.#maxQueuedBytes = options.maxQueuedBytes ?? 256 * 1024;
@@ -45,7 +55,7 @@ export class Hub {
 
   start(): void {
     if (this.#heartbeat) return;
-    this.#heartbeat = setInterval(() => this.heartbeat(), this.#heartbeatMs);
+    this.#heartbeat = setInterval(() => this.beatNextGroup(), this.#heartbeatMs / beatGroups);
     // Heartbeats alone are no reason to keep the process alive.
     this.#heartbeat.unref();
   }
@@ -66,8 +76,10 @@ export class Hub {
     if (!audiences) this.#topics.set(topic, (audiences = new Map()));
     let members = audiences.get(audience);
     if (!members) audiences.set(audience, (members = new Set()));
-    const connection = new SseConnection(this.#intern(topic), audience, sink, this.#maxQueuedBytes);
+    const beatGroup = this.#dealt++ % beatGroups;
+    const connection = new SseConnection(this.#intern(topic), audience, sink, this.#maxQueuedBytes, beatGroup);
     members.add(connection);
+    this.#beatGroups[beatGroup]!.add(connection);
     connection.onClose(() => this.#remove(connection));
     return connection;
   }
@@ -94,8 +106,16 @@ export class Hub {
     return delivered;
   }
 
+  /** A heartbeat to every open stream now. */
   heartbeat(): void {
     for (const connection of this.#all()) connection.heartbeat(heartbeatFrame);
+  }
+
+  /** A heartbeat to the next group of streams: what the timer does, a twentieth of the interval apart. */
+  beatNextGroup(): void {
+    const group = this.#beatGroups[this.#nextGroup]!;
+    this.#nextGroup = (this.#nextGroup + 1) % beatGroups;
+    for (const connection of group) connection.heartbeat(heartbeatFrame);
   }
 
   /** Open connections, optionally on one topic and audience. */
@@ -144,6 +164,7 @@ export class Hub {
 
   #remove(connection: SseConnection): void {
     if (connection.dropped) this.#metrics.connectionsDropped++;
+    this.#beatGroups[connection.beatGroup]?.delete(connection);
     const audiences = this.#topics.get(connection.topic);
     const members = audiences?.get(connection.audience);
     if (!audiences || !members?.delete(connection)) return;
