@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashToken } from '../core/ids.ts';
 import type { Actor } from '../core/context.ts';
-import { ctxOf, type AppDeps, type AppEnv } from '../http/env.ts';
+import { ctxFor, ctxOf, type AppDeps, type AppEnv } from '../http/env.ts';
 import { leanEndpoint } from '../http/lean.ts';
 import { endpoint, jsonBody, jsonResponse, noContent, problemSchema } from '../http/endpoint.ts';
 import { sseResponse } from '../realtime/sse-response.ts';
@@ -90,7 +90,7 @@ async function checkInAs(caller: Caller, slug: string, input: CheckInRequest) {
   const { deps, actor, networkKey, ticket } = caller;
   deps.limiter.hit('checkin-code', ticket !== null ? hashToken(ticket) : (actor?.userId ?? networkKey), limits.codePerTicket);
   deps.limiter.hit('checkin-code-network', networkKey, limits.codePerNetwork);
-  return checkIn({ db: deps.store.db, clock: deps.clock, config: deps.config, actor }, slug, input, ticket);
+  return checkIn(ctxFor(deps, actor), slug, input, ticket);
 }
 
 /**

@@ -36,6 +36,10 @@ export interface AppEnv {
 }
 
 export function ctxOf(c: { get<K extends keyof AppEnv['Variables']>(key: K): AppEnv['Variables'][K] }): Ctx {
-  const deps = c.get('deps');
-  return { db: deps.store.db, clock: deps.clock, config: deps.config, actor: c.get('actor') };
+  return ctxFor(c.get('deps'), c.get('actor'));
+}
+
+/** The service context for an actor, where there is no Hono context (the lean path's handlers, lean.ts). */
+export function ctxFor(deps: AppDeps, actor: Actor | null): Ctx {
+  return { db: deps.store.db, clock: deps.clock, config: deps.config, actor };
 }

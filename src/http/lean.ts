@@ -1,9 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { z } from '@hono/zod-openapi';
-import { Problem } from '../core/errors.ts';
 import type { AppDeps } from './env.ts';
 import { callerNetwork, maxApiBody, securityHeaderSet } from './middleware.ts';
-import { problemOf, validationProblem } from './problems.ts';
+import { malformedBody, problemOf, validationProblem } from './problems.ts';
 
 /**
  * The lean path. A staging point checking in sends thousands of one small request a minute,
@@ -85,7 +84,7 @@ export function leanEndpoint<P extends z.ZodType, H extends z.ZodType, B extends
       try {
         json = JSON.parse(text);
       } catch {
-        throw new Problem(400, 'malformed_body', 'The request body is not valid JSON', {});
+        throw malformedBody();
       }
       const forwarded = req.headers['x-forwarded-for'];
       const networkKey = callerNetwork(deps, req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(', ') : forwarded);

@@ -27,6 +27,9 @@ export function validationProblem(error: ZodError, where: string): Problem {
   return invalid(unknown ? 'unknown_field' : 'invalid_input', fields);
 }
 
+/** A request body that does not parse as JSON. */
+export const malformedBody = (): Problem => new Problem(400, 'malformed_body', 'The request body is not valid JSON', {});
+
 /** Turns anything thrown in a route into problem+json; unexpected errors are logged, not shown. */
 export function toProblemResponse(err: unknown, c: Context, log: Logger): Response {
   return problemResponse(problemOf(err, log, { route: c.req.routePath, method: c.req.method }));
@@ -36,7 +39,7 @@ export function toProblemResponse(err: unknown, c: Context, log: Logger): Respon
 export function problemOf(err: unknown, log: Logger, where: { route: string; method: string }): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 400) return new Problem(400, 'malformed_body', 'The request body is not valid JSON', {});
+    if (err.status === 400) return malformedBody();
     if (err.status === 413) return new Problem(413, 'body_too_large', 'The request body is too large');
     return new Problem(err.status, `http_${err.status}`, err.message || 'Request failed');
   }

@@ -23,7 +23,7 @@ export class SseConnection {
   #wroteSinceBeat = false;
   #dropped = false;
 
-  constructor(topic: string, audience: string, sink: SseSink, maxQueuedBytes: number, beatGroup = 0) {
+  constructor(topic: string, audience: string, sink: SseSink, maxQueuedBytes: number, beatGroup: number) {
     this.topic = topic;
     this.audience = audience;
     this.beatGroup = beatGroup;

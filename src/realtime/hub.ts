@@ -106,9 +106,9 @@ export class Hub {
     return delivered;
   }
 
-  /** A heartbeat to every open stream now. */
+  /** A heartbeat to every open stream now: one whole round of the groups. */
   heartbeat(): void {
-    for (const connection of this.#all()) connection.heartbeat(heartbeatFrame);
+    for (let i = 0; i < beatGroups; i++) this.beatNextGroup();
   }
 
   /** A heartbeat to the next group of streams: what the timer does, a twentieth of the interval apart. */
@@ -164,7 +164,7 @@ export class Hub {
 
   #remove(connection: SseConnection): void {
     if (connection.dropped) this.#metrics.connectionsDropped++;
-    this.#beatGroups[connection.beatGroup]?.delete(connection);
+    this.#beatGroups[connection.beatGroup]!.delete(connection);
     const audiences = this.#topics.get(connection.topic);
     const members = audiences?.get(connection.audience);
     if (!audiences || !members?.delete(connection)) return;
